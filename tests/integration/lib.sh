@@ -1,0 +1,131 @@
+# lib.sh - shared harness of the integration tests (sourced, bash).
+#
+# Every test starts what it needs — a private jackd on the dummy backend under
+# a server name no other test uses, the real radiod, the real radioctl — and
+# stops what it started, by PID, whatever happens.  Every wait is on a
+# condition and bounded.  Results are TAP: one line per check.
+
+set -u
+
+: "${top_builddir:=.}"
+: "${top_srcdir:=.}"
+RADIOD=${RADIOD:-$top_builddir/daemon/radiod}
+RADIOCTL=${RADIOCTL:-$top_builddir/clients/radioctl}
+JACK_LEVEL=${JACK_LEVEL:-$top_builddir/tests/jack_level}
+
+T_DIR=$(mktemp -d "${TMPDIR:-/tmp}/radiod-test.XXXXXX")
+T_NAME=$(basename "$0" .sh)
+JACK_SERVER="rdt-$$-${RANDOM}"
+SOCK=$T_DIR/control.sock
+export RADIOD_SOCKET=$SOCK
+T_PIDS=()
+T_COUNT=0
+T_FAILED=0
+
+ok() { # description
+	T_COUNT=$((T_COUNT + 1))
+	echo "ok $T_COUNT - $*"
+}
+
+not_ok() { # description [details...]
+	T_COUNT=$((T_COUNT + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_COUNT - $1"
+	shift
+	local l
+	for l in "$@"; do echo "# $l"; done
+}
+
+# check DESCRIPTION COMMAND...: ok when the command succeeds.
+check() {
+	local d=$1
+	shift
+	local out
+	if out=$("$@" 2>&1); then ok "$d"; else not_ok "$d" "command: $*" "$out"; fi
+}
+
+diag() { echo "# $*"; }
+
+# bail REASON: a precondition failed; the rest of this script cannot run.
+bail() {
+	echo "Bail out! $T_NAME: $*"
+	exit 1
+}
+
+# wait_until SECONDS COMMAND...: polls the condition until it holds; bounded.
+wait_until() {
+	local limit=$1
+	shift
+	local deadline=$((SECONDS + limit))
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -ge "$deadline" ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# stop_pid PID [SECONDS]: SIGTERM, wait (bounded), then SIGKILL. Returns the exit status.
+stop_pid() {
+	local pid=$1 limit=${2:-5} i
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for ((i = 0; i < limit * 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+cleanup() {
+	local i
+	for ((i = ${#T_PIDS[@]} - 1; i >= 0; i--)); do
+		stop_pid "${T_PIDS[$i]}" 3
+	done
+	if [ "$T_FAILED" -gt 0 ] || [ -n "${KEEP_TEST_DIR:-}" ]; then
+		local f
+		for f in "$T_DIR"/*.log; do
+			[ -f "$f" ] || continue
+			echo "# --- $f (last 30 lines)"
+			tail -n 30 "$f" | sed 's/^/# /'
+		done
+	fi
+	rm -rf "$T_DIR"
+}
+
+finish() {
+	echo "1..$T_COUNT"
+	exit 0
+}
+
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start_jackd [RATE] [PERIOD]: a private JACK server on the dummy backend.
+start_jackd() {
+	local rate=${1:-48000} period=${2:-512}
+	JACK_NO_AUDIO_RESERVATION=1 jackd -n "$JACK_SERVER" -d dummy -r "$rate" -p "$period" \
+		>"$T_DIR/jackd.log" 2>&1 &
+	JACKD_PID=$!
+	T_PIDS+=("$JACKD_PID")
+	wait_until 15 jack_lsp -s "$JACK_SERVER" system:playback_1 ||
+		bail "jackd -n $JACK_SERVER did not come up within 15 s"
+}
+
+# start_radiod [ARGS...]: the real daemon on the private server, foreground.
+start_radiod() {
+	mkdir -p "$T_DIR/state"
+	"$RADIOD" -f -n "$JACK_SERVER" -s "$SOCK" -S "$T_DIR/state" "$@" >"$T_DIR/radiod.log" 2>&1 &
+	RADIOD_PID=$!
+	T_PIDS+=("$RADIOD_PID")
+	wait_until 15 "$RADIOCTL" --timeout 1000 info ||
+		bail "radiod did not answer on $SOCK within 15 s"
+}
+
+# within VALUE WANT TOL: |VALUE - WANT| <= TOL, in floating point.
+within() {
+	awk -v v="$1" -v w="$2" -v t="$3" 'BEGIN { d = v - w; if (d < 0) d = -d; exit !(d <= t) }'
+}
+
+# at_least VALUE MIN / at_most VALUE MAX
+at_least() { awk -v v="$1" -v m="$2" 'BEGIN { exit !(v >= m) }'; }
+at_most() { awk -v v="$1" -v m="$2" 'BEGIN { exit !(v <= m) }'; }
