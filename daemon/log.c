@@ -1,0 +1,62 @@
+#include "daemon/log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const level_name[] = {
+	[LOG_LEVEL_ERROR] = "error",
+	[LOG_LEVEL_WARNING] = "warning",
+	[LOG_LEVEL_INFO] = "info",
+	[LOG_LEVEL_DEBUG] = "debug",
+};
+
+void log_init(struct log *lg, const char *ident, int fd, bool verbose)
+{
+	lg->threshold = verbose ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO;
+	lg->fd = fd;
+	lg->ident = ident;
+}
+
+bool log_enabled(const struct log *lg, enum log_level level)
+{
+	return lg && level <= lg->threshold;
+}
+
+void log_vmsg(const struct log *lg, enum log_level level, const char *fmt, va_list ap)
+{
+	char line[1024];
+	int saved_errno = errno;
+	int n, m;
+
+	if (!log_enabled(lg, level))
+		return;
+	n = snprintf(line, sizeof line, "%s: %s: ", lg->ident, level_name[level]);
+	if (n < 0)
+		n = 0;
+	m = vsnprintf(line + n, sizeof line - (size_t)n, fmt, ap);
+	if (m < 0)
+		m = 0;
+	n += m;
+	if ((size_t)n > sizeof line - 2) {
+		/* Truncated: keep the line whole and say so. */
+		n = (int)sizeof line - 5;
+		memcpy(line + n, "...", 3);
+		n += 3;
+	}
+	line[n++] = '\n';
+	/* One write per line; a failure (closed stderr) has nowhere to go. */
+	ssize_t w = write(lg->fd, line, (size_t)n);
+	(void)w;
+	errno = saved_errno;
+}
+
+void log_msg(const struct log *lg, enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(lg, level, fmt, ap);
+	va_end(ap);
+}
