@@ -73,24 +73,7 @@ int cmd_volume(struct ctl *ctl, int argc, char **argv)
 	if (have_db) {
 		r = radioclient_set_volume(ctl->rc, db, ramp_ms, &reply);
 	} else {
-		/* The protocol has no GetVolume: a SetVolume that sets nothing
-		 * answers with the current Volume. */
-		Radio__Request req = RADIO__REQUEST__INIT;
-		Radio__SetVolume body = RADIO__SET_VOLUME__INIT;
-
-		req.body_case = RADIO__REQUEST__BODY_SET_VOLUME;
-		req.set_volume = &body;
-		r = radioclient_request(ctl->rc, &req, &reply);
-		if (r == -EREMOTEIO &&
-		    radioclient_status(ctl->rc) == RADIO__STATUS__CODE__INVALID_ARGUMENT)
-			return ctl_fail(ctl, CTL_REFUSED, "volume: this radiod cannot show the "
-					"volume without setting it (it answered \"%s\")",
-					radioclient_error(ctl->rc));
-		if (r == 0 && reply->body_case != RADIO__REPLY__BODY_VOLUME) {
-			radioclient_reply_free(reply);
-			return ctl_fail(ctl, CTL_PROTOCOL,
-					"set_volume: radiod's reply carries no volume to show");
-		}
+		r = radioclient_get_volume(ctl->rc, &reply);
 	}
 	if (r < 0)
 		return ctl_client_error(ctl, r);

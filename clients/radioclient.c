@@ -799,6 +799,16 @@ int radioclient_get_eq(struct radioclient *rc, Radio__Reply **reply)
 	return call(rc, &req, reply, RADIO__REPLY__BODY_EQ);
 }
 
+int radioclient_get_volume(struct radioclient *rc, Radio__Reply **reply)
+{
+	Radio__Request req = RADIO__REQUEST__INIT;
+	Radio__GetVolume body = RADIO__GET_VOLUME__INIT;
+
+	req.body_case = RADIO__REQUEST__BODY_GET_VOLUME;
+	req.get_volume = &body;
+	return call(rc, &req, reply, RADIO__REPLY__BODY_VOLUME);
+}
+
 int radioclient_set_eq(struct radioclient *rc, const Radio__Eq *eq, Radio__Reply **reply)
 {
 	Radio__Request req = RADIO__REQUEST__INIT;

@@ -189,6 +189,9 @@ int radioclient_set_band(struct radioclient *rc, const Radio__SetBand *band, Rad
 /* SetBypass; reply->eq when radiod sends it. */
 int radioclient_set_bypass(struct radioclient *rc, bool bypass, Radio__Reply **reply);
 
+/* GetVolume; reply->volume. */
+int radioclient_get_volume(struct radioclient *rc, Radio__Reply **reply);
+
 /* SetVolume to db, ramping over ramp_ms (< 0: radiod's default ramp);
  * reply->volume when radiod sends it. */
 int radioclient_set_volume(struct radioclient *rc, double db, double ramp_ms,

@@ -225,7 +225,7 @@ static int peer_send(struct control_peer *p, const Radio__ServerMessage *m)
 	size_t n = radio__server_message__get_packed_size(m);
 	struct evbuffer_iovec v;
 
-	if (n == 0 || n > FRAME_MAX_PAYLOAD)
+	if (n == 0 || n > FRAME_MAX_SERVER_PAYLOAD)
 		return -EMSGSIZE;
 	if (evbuffer_reserve_space(out, (ev_ssize_t)(n + FRAME_HEADER_SIZE), &v, 1) < 1)
 		return -ENOMEM;

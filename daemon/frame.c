@@ -31,7 +31,7 @@ uint32_t frame_read_header(const uint8_t in[FRAME_HEADER_SIZE])
 
 int frame_write_header(uint8_t out[FRAME_HEADER_SIZE], size_t len)
 {
-	if (len == 0 || len > FRAME_MAX_PAYLOAD)
+	if (len == 0 || len > FRAME_MAX_SERVER_PAYLOAD)
 		return -EMSGSIZE;
 	out[0] = (uint8_t)(len >> 24);
 	out[1] = (uint8_t)(len >> 16);

@@ -2,7 +2,9 @@
  * frame.h - the control protocol's framing: a 4-byte big-endian length N,
  * then N bytes of one encoded message (proto/radio.proto).
  *
- * N must be 1 .. FRAME_MAX_PAYLOAD (64 KiB).  The reader takes bytes as they
+ * A request (client to radiod) holds 1 .. FRAME_MAX_PAYLOAD (64 KiB); what
+ * radiod sends holds up to FRAME_MAX_SERVER_PAYLOAD (1 MiB), room for stats
+ * with every raw histogram however spread its values are.  The reader takes bytes as they
  * arrive, in pieces of any size, and hands back whole frames; the length is
  * compared with the limit as soon as its four bytes are in, before it is used
  * in any arithmetic, so a hostile length costs nothing.  A reader that has
@@ -20,6 +22,7 @@
 
 #define FRAME_HEADER_SIZE 4
 #define FRAME_MAX_PAYLOAD 65536u
+#define FRAME_MAX_SERVER_PAYLOAD (1024u * 1024u)
 
 enum frame_result {
 	FRAME_NEED_MORE,	/* every byte was taken; no whole frame yet */
@@ -63,7 +66,7 @@ uint32_t frame_reader_declared_length(const struct frame_reader *r);
 const char *frame_result_str(enum frame_result res);
 
 /* Writes the header for a payload of len bytes.  0, or -EMSGSIZE when len
- * is 0 or over FRAME_MAX_PAYLOAD. */
+ * is 0 or over FRAME_MAX_SERVER_PAYLOAD. */
 int frame_write_header(uint8_t out[FRAME_HEADER_SIZE], size_t len);
 
 /* Reads a header: the declared length (no check). */

@@ -721,6 +721,8 @@ Radio__ServerMessage *requests_handle(void *arg, struct control_peer *peer,
 		return do_set_eq(rq, req->set_eq);
 	case RADIO__REQUEST__BODY_SET_BAND:
 		return do_set_band(rq, req->set_band);
+	case RADIO__REQUEST__BODY_GET_VOLUME:
+		return reply_volume(rq);
 	case RADIO__REQUEST__BODY_SET_VOLUME:
 		return do_set_volume(rq, req->set_volume);
 	case RADIO__REQUEST__BODY_SET_MUTE:

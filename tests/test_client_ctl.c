@@ -329,14 +329,13 @@ static void test_volume_takes_a_negative_db_and_a_ramp(void **state)
 	daemon_free(&d);
 }
 
-static void test_volume_without_db_asks_without_changing(void **state)
+static void test_volume_without_db_asks_with_get_volume(void **state)
 {
 	(void)state;
 	Radio__Reply reply = RADIO__REPLY__INIT;
 	Radio__Volume vol = RADIO__VOLUME__INIT;
 	struct daemon d;
 	struct run r;
-	const Radio__SetVolume *v;
 
 	vol.has_db = vol.has_muted = 1;
 	vol.db = -12.5;
@@ -347,35 +346,8 @@ static void test_volume_without_db_asks_without_changing(void **state)
 	RUN(&r, "--socket", d.path, "--json", "volume");
 	daemon_stop(&d);
 	assert_int_equal(r.code, CTL_OK);
-	v = d.fs->requests[0]->set_volume;
-	assert_false(v->has_db || v->has_ramp_ms);
+	assert_int_equal(d.fs->requests[0]->body_case, RADIO__REQUEST__BODY_GET_VOLUME);
 	assert_string_equal(r.out, "{\"db\":-12.5,\"muted\":true}\n");
-	run_done(&r);
-	daemon_free(&d);
-}
-
-static void refuse_missing_db(struct fake_server *fs)
-{
-	Radio__Request *req = fake_read_request(fs);
-
-	if (req)
-		fake_send_refusal(fs, req->id, RADIO__STATUS__CODE__INVALID_ARGUMENT,
-				  "set_volume: db missing");
-	fake_wait_eof(fs);
-}
-
-static void test_volume_shown_by_a_radiod_that_cannot_says_why(void **state)
-{
-	(void)state;
-	struct daemon d;
-	struct run r;
-
-	daemon_start(&d, refuse_missing_db, NULL);
-	RUN(&r, "--socket", d.path, "volume");
-	daemon_stop(&d);
-	assert_int_equal(r.code, CTL_REFUSED);
-	assert_string_equal(r.err, "volume: this radiod cannot show the volume without setting "
-			    "it (it answered \"set_volume: db missing\")");
 	run_done(&r);
 	daemon_free(&d);
 }
@@ -685,8 +657,7 @@ int main(void)
 		cmocka_unit_test(test_eq_band_sends_only_the_fields_given),
 		cmocka_unit_test(test_eq_set_sends_the_whole_eq_in_order),
 		cmocka_unit_test(test_volume_takes_a_negative_db_and_a_ramp),
-		cmocka_unit_test(test_volume_without_db_asks_without_changing),
-		cmocka_unit_test(test_volume_shown_by_a_radiod_that_cannot_says_why),
+		cmocka_unit_test(test_volume_without_db_asks_with_get_volume),
 		cmocka_unit_test(test_inject_sends_kind_channels_mode_and_tones),
 		cmocka_unit_test(test_a_refusal_exits_1_with_radiods_message),
 		cmocka_unit_test(test_no_reply_within_the_timeout_exits_4),

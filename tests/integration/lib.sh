@@ -129,3 +129,20 @@ within() {
 # at_least VALUE MIN / at_most VALUE MAX
 at_least() { awk -v v="$1" -v m="$2" 'BEGIN { exit !(v >= m) }'; }
 at_most() { awk -v v="$1" -v m="$2" 'BEGIN { exit !(v <= m) }'; }
+
+# xruns on the dummy backend: JACK logs each one, and says which client was
+# late when a client was.  The machine's own scheduling noise (the timed
+# driver waking late) is not radiod's doing; a late radiod is.
+jack_xruns_logged() { grep -c 'XRun' "$T_DIR/jackd.log"; }
+xruns_blamed_on_radiod() { grep -c 'client = radiod ' "$T_DIR/jackd.log"; }
+
+# check_xruns X: radiod reported X xruns; every one is in JACK's log and
+# none of them was radiod's fault.
+check_xruns() {
+	local x=$1 logged blamed
+	logged=$(jack_xruns_logged)
+	blamed=$(xruns_blamed_on_radiod)
+	diag "xruns: radiod counted $x, JACK logged $logged, $blamed of them blamed on radiod"
+	check "no xrun caused by radiod" test "$blamed" -eq 0
+	check "every xrun radiod counted is one JACK reported" test "$x" -le "$logged"
+}
