@@ -92,7 +92,29 @@ cleanup() {
 	rm -rf "$T_DIR"
 }
 
+# finish: stops radiod (when this test started it) and checks it went
+# cleanly: exit 0 and no sanitizer report in its log — in the sanitizer
+# builds this is where an allocation on the RT thread (RealtimeSanitizer) or
+# a memory error (AddressSanitizer) would show; then prints the plan.
 finish() {
+	if [ -n "${RADIOD_PID:-}" ] && kill -0 "$RADIOD_PID" 2>/dev/null; then
+		kill -TERM "$RADIOD_PID"
+		local rc i
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$RADIOD_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+		wait "$RADIOD_PID"
+		rc=$?
+		check "radiod exits 0 at the end" test "$rc" -eq 0
+	fi
+	if [ -n "${RADIOD_PID:-}" ]; then
+		if grep -q "Sanitizer" "$T_DIR/radiod.log"; then
+			not_ok "no sanitizer report from radiod" "$(grep -A12 Sanitizer "$T_DIR/radiod.log" | head -30)"
+		else
+			ok "no sanitizer report from radiod"
+		fi
+	fi
 	echo "1..$T_COUNT"
 	exit 0
 }
