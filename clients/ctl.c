@@ -24,6 +24,9 @@ static const struct ctl_command commands[] = {
 	  "play a test signal" },
 	{ "stop", cmd_stop, "stop", "stop the test signal" },
 	{ "spectrum", cmd_spectrum, "spectrum", "the 31 third-octave bands, once" },
+	{ "preset", cmd_preset, "preset [list|save|load|delete] [NAME]",
+	  "list, save, load or delete named EQ presets" },
+	{ "reload", cmd_reload, "reload", "make radiod read its configuration file again" },
 };
 
 void ctl_init(struct ctl *ctl, FILE *out)

@@ -173,6 +173,8 @@ int cmd_volume(struct ctl *ctl, int argc, char **argv);
 int cmd_mute(struct ctl *ctl, int argc, char **argv);
 int cmd_inject(struct ctl *ctl, int argc, char **argv);
 int cmd_stop(struct ctl *ctl, int argc, char **argv);
+int cmd_preset(struct ctl *ctl, int argc, char **argv);
+int cmd_reload(struct ctl *ctl, int argc, char **argv);
 
 /* --------------------------------------------------------------- output */
 

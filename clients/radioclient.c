@@ -900,6 +900,62 @@ int radioclient_get_spectrum(struct radioclient *rc, Radio__Reply **reply)
 	return call(rc, &req, reply, RADIO__REPLY__BODY_SPECTRUM);
 }
 
+int radioclient_reload_config(struct radioclient *rc, Radio__Reply **reply)
+{
+	Radio__Request req = RADIO__REQUEST__INIT;
+	Radio__ReloadConfig body = RADIO__RELOAD_CONFIG__INIT;
+
+	req.body_case = RADIO__REQUEST__BODY_RELOAD_CONFIG;
+	req.reload_config = &body;
+	return call(rc, &req, reply, RADIO__REPLY__BODY__NOT_SET);
+}
+
+/* ------------------------------------------------------------ presets */
+
+int radioclient_save_preset(struct radioclient *rc, const char *name, Radio__Reply **reply)
+{
+	Radio__Request req = RADIO__REQUEST__INIT;
+	Radio__SavePreset body = RADIO__SAVE_PRESET__INIT;
+
+	/* Packing only reads the string; the generated struct wants it mutable. */
+	body.name = (char *)name;
+	req.body_case = RADIO__REQUEST__BODY_SAVE_PRESET;
+	req.save_preset = &body;
+	return call(rc, &req, reply, RADIO__REPLY__BODY__NOT_SET);
+}
+
+int radioclient_load_preset(struct radioclient *rc, const char *name, Radio__Reply **reply)
+{
+	Radio__Request req = RADIO__REQUEST__INIT;
+	Radio__LoadPreset body = RADIO__LOAD_PRESET__INIT;
+
+	body.name = (char *)name;
+	req.body_case = RADIO__REQUEST__BODY_LOAD_PRESET;
+	req.load_preset = &body;
+	return call(rc, &req, reply, RADIO__REPLY__BODY_EQ);
+}
+
+int radioclient_list_presets(struct radioclient *rc, Radio__Reply **reply)
+{
+	Radio__Request req = RADIO__REQUEST__INIT;
+	Radio__ListPresets body = RADIO__LIST_PRESETS__INIT;
+
+	req.body_case = RADIO__REQUEST__BODY_LIST_PRESETS;
+	req.list_presets = &body;
+	return call(rc, &req, reply, RADIO__REPLY__BODY_PRESETS);
+}
+
+int radioclient_delete_preset(struct radioclient *rc, const char *name, Radio__Reply **reply)
+{
+	Radio__Request req = RADIO__REQUEST__INIT;
+	Radio__DeletePreset body = RADIO__DELETE_PRESET__INIT;
+
+	body.name = (char *)name;
+	req.body_case = RADIO__REQUEST__BODY_DELETE_PRESET;
+	req.delete_preset = &body;
+	return call(rc, &req, reply, RADIO__REPLY__BODY__NOT_SET);
+}
+
 /* ------------------------------------------------------------- events */
 
 int radioclient_subscribe(struct radioclient *rc, bool stats, bool meters, bool spectrum,

@@ -210,6 +210,32 @@ int radioclient_stop_signal(struct radioclient *rc);
 /* GetSpectrum; reply->spectrum. */
 int radioclient_get_spectrum(struct radioclient *rc, Radio__Reply **reply);
 
+/* ReloadConfig: radiod reads its configuration file again.  A file with an
+ * error is refused (-EREMOTEIO; the message names file:line); on success
+ * reply->status->message names the keys that wait for a restart, if any. */
+int radioclient_reload_config(struct radioclient *rc, Radio__Reply **reply);
+
+/* ------------------------------------------------------------ presets
+ * A preset is a named EQ (bands and preamp) kept by radiod; a name is 1..64
+ * characters of A-Z a-z 0-9, space, '.', '_', '-', not starting with '.'.
+ * radiod keeps at most 64. */
+
+/* SavePreset: the current EQ under name, replacing a preset of that name;
+ * on disk when this returns 0.  It becomes the active preset. */
+int radioclient_save_preset(struct radioclient *rc, const char *name, Radio__Reply **reply);
+
+/* LoadPreset: applies the preset (click-free) and makes it the active one;
+ * reply->eq is the EQ now in use.  An unknown name is refused (-EREMOTEIO,
+ * "load_preset: no preset named ..."). */
+int radioclient_load_preset(struct radioclient *rc, const char *name, Radio__Reply **reply);
+
+/* ListPresets; reply->presets: every preset sorted by name, and the active
+ * one's name ("" when none). */
+int radioclient_list_presets(struct radioclient *rc, Radio__Reply **reply);
+
+/* DeletePreset. */
+int radioclient_delete_preset(struct radioclient *rc, const char *name, Radio__Reply **reply);
+
 /* ------------------------------------------------------------- events */
 
 /* Subscribe: radiod pushes Events with what is asked for every interval_ms

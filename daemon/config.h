@@ -1,33 +1,69 @@
 /*
  * config.h - radiod.conf, an INI file (inih), validated as a whole.
  *
+ * Every key, its default and its legal range; "reload" marks the keys a
+ * reload (SIGHUP, ReloadConfig) applies at once, the others take effect at
+ * the next start of radiod:
+ *
  *   [jack]
- *   server = NAME          JACK server to join; empty = the default server
- *   client_name = NAME     radiod's JACK client name (1..63 chars), "radiod"
- *   channels = N           in/out port pairs in_1..in_N, out_1..out_N: 1..8, 2
- *   autoconnect = BOOL     connect ports at start: no
- *   connect_in = PORTS     with autoconnect: ports feeding in_1, in_2, ...;
- *                          empty = the physical capture ports
- *   connect_out = PORTS    with autoconnect: ports fed by out_1, ...; empty =
- *                          the physical playback ports
+ *   server = NAME          JACK server to join (-n overrides it); empty = the
+ *                          default server; 0..63 characters; default empty
+ *   client_name = NAME     radiod's JACK client name, 1..63 characters;
+ *                          default "radiod"
+ *   channels = N           in/out port pairs in_1..in_N, out_1..out_N:
+ *                          1..8; default 2
+ *   autoconnect = BOOL     connect the ports at start; default no
+ *   connect_in = PORTS     with autoconnect: the ports feeding in_1, in_2, ...
+ *                          (at most `channels`); empty = the physical capture
+ *                          ports; default empty
+ *   connect_out = PORTS    with autoconnect: the ports fed by out_1, ...;
+ *                          empty = the physical playback ports; default empty
  *   [control]
- *   socket = PATH          control socket; empty = proto/paths.h's default
- *   max_clients = N        1..1024, 32
- *   idle_timeout_s = N     close a client that sent nothing and has no
- *                          subscription after N s; 0 = never; 0..86400, 300
- *   client_buffer_kib = N  per-client output buffer: 64..65536 KiB, 1024
+ *   socket = PATH          control socket: an absolute path of up to 107
+ *                          characters (-s overrides it); empty = the default
+ *                          of proto/paths.h; default empty
+ *   socket_mode = OCTAL    mode of the socket file radiod creates: 0000..0777;
+ *                          default 0660.  Whoever may connect may read every
+ *                          setting and statistic: 0666 makes them
+ *                          world-readable (writes stay restricted, see group)
+ *   socket_group = GROUP   group of the socket file; empty = radiod's group;
+ *                          default empty.  socket, socket_mode and
+ *                          socket_group do not apply to a socket systemd
+ *                          passes (socket activation): radiod.socket's
+ *                          ListenStream=, SocketMode= and SocketGroup= do
+ *   group = GROUP          (reload) peers in this group may change settings
+ *                          (daemon/access.h); empty = only root and radiod's
+ *                          own user may; default empty
+ *   max_clients = N        (reload) 1..1024; default 32.  Lowering it closes
+ *                          nobody: new clients are refused until fewer remain
+ *   idle_timeout_s = N     (reload) close a client that sent nothing and has
+ *                          no subscription after N s; 0 = never; 0..86400;
+ *                          default 300
+ *   client_buffer_kib = N  (reload) per-client output buffer: 64..65536 KiB;
+ *                          default 1024
  *   [audio]
- *   eq_bands = N           1..16, 8
- *   ramp_ms = MS           default volume ramp: 0..10000, 50
- *   volume_db = DB         volume at start (ramped up from silence): -120..12, 0
+ *   eq_bands = N           bands of the EQ at start when no saved state
+ *                          brings its own: 1..16; default 8
+ *   ramp_ms = MS           (reload) the volume ramp of a SetVolume without
+ *                          one, and of mute: 0..10000; default 50
+ *   volume_db = DB         volume at start when no saved state brings its
+ *                          own (ramped up from silence): -120..12; default 0
  *
- * BOOL is yes/no, true/false, on/off or 1/0; PORTS is a list of JACK port
- * names separated by spaces or commas.  Lines may be up to 198 characters.
- * An unknown section or key, a bad value, or a line inih cannot parse is an
- * error naming the file and line; nothing is applied from a file with an
- * error.
+ * BOOL is yes/no, true/false, on/off or 1/0.  PORTS is a list of JACK port
+ * names separated by spaces or commas.  GROUP is a group name, resolved when
+ * the file is read (an unknown group is an error), or a numeric gid.  OCTAL
+ * is 1 to 4 octal digits.
  *
- * Control thread only; no process-wide state.
+ * Syntax: "[section]" lines and "key = value" lines (':' works too); leading
+ * whitespace is ignored, so a line is always one key (no continuation
+ * lines); lines starting with ';' or '#' and text after " ;" are comments;
+ * a line holds up to 198 characters.  A key may appear once: a second one
+ * is an error, not a silent override.  An unknown section or key, a bad
+ * value, a duplicate key or a line inih cannot parse is an error naming the
+ * file and line, and nothing is applied from a file with an error.
+ *
+ * Control thread only; no process-wide state.  Reading a file with a GROUP
+ * looks the group up in the group database (NSS), which may block.
  */
 #ifndef RADIOD_DAEMON_CONFIG_H
 #define RADIOD_DAEMON_CONFIG_H
@@ -36,11 +72,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define CONFIG_MAX_CHANNELS 8
-#define CONFIG_NAME_MAX 64	/* server and client names, terminator included */
+#define CONFIG_NAME_MAX 64	/* server, client and group names, terminator included */
 #define CONFIG_PORT_NAME_MAX 320	/* JACK2's full port name size */
 #define CONFIG_PATH_MAX 108	/* a sockaddr_un path, terminator included */
+#define CONFIG_DEFAULT_SOCKET_MODE 0660
+
+/* A group as written ("" = none) and the gid it named when read. */
+struct config_group {
+	char name[CONFIG_NAME_MAX];
+	gid_t gid;
+};
 
 struct config {
 	/* [jack] */
@@ -54,6 +98,9 @@ struct config {
 	char connect_out[CONFIG_MAX_CHANNELS][CONFIG_PORT_NAME_MAX];
 	/* [control] */
 	char socket[CONFIG_PATH_MAX];
+	uint32_t socket_mode;
+	struct config_group socket_group;
+	struct config_group group;
 	uint32_t max_clients;
 	uint32_t idle_timeout_s;
 	uint32_t client_buffer_kib;
@@ -61,6 +108,13 @@ struct config {
 	uint32_t eq_bands;
 	double ramp_ms;
 	double volume_db;
+};
+
+/* A command-line option that overrides a key of the file. */
+struct config_override {
+	const char *key;	/* "jack.server" */
+	const char *value;
+	const char *option;	/* "-n", for messages */
 };
 
 void config_defaults(struct config *cfg);
@@ -76,5 +130,39 @@ int config_load(struct config *cfg, const char *path, char *err, size_t err_len)
 /* The same from an open stream; name is used in messages. */
 int config_load_stream(struct config *cfg, FILE *f, const char *name, char *err,
 		       size_t err_len);
+
+/*
+ * Sets one key ("section.key") from text, with the file's validation.
+ * Returns 0, or -EINVAL with "KEY: reason" in err (cfg untouched).
+ */
+int config_set(struct config *cfg, const char *key, const char *value, char *err,
+	       size_t err_len);
+
+/*
+ * What radiod runs on: the defaults, then the file at path (NULL: none),
+ * then the n overrides in order.  All or nothing: on error cfg is untouched,
+ * the return is as config_load's and err names the file and line, or the
+ * option ("-n: server: longer than 63 characters").
+ */
+int config_read(struct config *cfg, const char *path, const struct config_override *ov,
+		size_t n, char *err, size_t err_len);
+
+/* Whether a reload applies a key at once (see the list above). */
+enum config_when {
+	CONFIG_AT_RELOAD,
+	CONFIG_AT_RESTART,
+};
+
+/*
+ * Lists the keys of one kind whose values differ between a and b:
+ * "jack.channels, audio.eq_bands" ("" when none).  With values, each name is
+ * followed by both values ("control.max_clients 1 -> 2").  A list that does
+ * not fit ends in "...".  Returns how many keys differ.
+ */
+unsigned config_diff(const struct config *a, const struct config *b, enum config_when when,
+		     bool values, char *out, size_t out_len);
+
+/* Copies the keys a reload applies at once from next into running. */
+void config_take_reloadable(struct config *running, const struct config *next);
 
 #endif

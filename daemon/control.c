@@ -23,9 +23,7 @@ struct control_peer {
 	struct event *sub_timer;	/* NULL: no subscription */
 	struct event *free_ev;		/* frees the peer from the loop, not from a callback */
 	uint64_t id;
-	pid_t pid;
-	uid_t uid;
-	gid_t gid;
+	struct access_cred cred;
 	bool closing;
 	bool paused;			/* not reading: too much output queued */
 	bool sub_stats, sub_meters, sub_spectrum;
@@ -76,7 +74,8 @@ static int make_dirs(char *dir, mode_t mode)
 	return 0;
 }
 
-int control_socket_open(const char *path, char *err, size_t err_len)
+int control_socket_open(const char *path, mode_t mode, gid_t group, char *err,
+			size_t err_len)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char dir[sizeof sa.sun_path];
@@ -145,9 +144,25 @@ int control_socket_open(const char *path, char *err, size_t err_len)
 			return r;
 		}
 	}
-	mask = umask(0117);
+	mask = umask(0177);
 	r = bind(fd, (struct sockaddr *)&sa, sizeof sa);
 	umask(mask);
+	if (r == 0 && group != (gid_t)-1 && chown(path, (uid_t)-1, group) < 0) {
+		r = -errno;
+		snprintf(err, err_len, "cannot give %s group %u: %s", path, (unsigned)group,
+			 strerror(errno));
+		unlink(path);
+		close(fd);
+		return r;
+	}
+	if (r == 0 && chmod(path, mode & 0777) < 0) {
+		r = -errno;
+		snprintf(err, err_len, "cannot give %s mode %04o: %s", path, (unsigned)mode,
+			 strerror(errno));
+		unlink(path);
+		close(fd);
+		return r;
+	}
 	if (r < 0 || listen(fd, 16) < 0) {
 		r = -errno;
 		snprintf(err, err_len, "cannot listen on %s: %s", path, strerror(errno));
@@ -170,6 +185,7 @@ static void peer_free(struct control_peer *p)
 	event_free(p->free_ev);
 	bufferevent_free(p->bev);
 	frame_reader_free(&p->rd);
+	access_cred_clear(&p->cred);
 	log_debug(c->log, "client %llu gone", (unsigned long long)p->id);
 	free(p);
 }
@@ -456,11 +472,9 @@ void control_subscribe(struct control_peer *p, bool stats, bool meters, bool spe
 	set_timeouts(p);
 }
 
-void control_peer_cred(const struct control_peer *p, pid_t *pid, uid_t *uid, gid_t *gid)
+const struct access_cred *control_peer_cred(const struct control_peer *p)
 {
-	*pid = p->pid;
-	*uid = p->uid;
-	*gid = p->gid;
+	return &p->cred;
 }
 
 uint64_t control_peer_id(const struct control_peer *p)
@@ -507,8 +521,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 {
 	struct control *c = arg;
 	struct control_peer *p;
-	struct ucred cred;
-	socklen_t cred_len = sizeof cred;
+	int r;
 
 	(void)l;
 	(void)sa;
@@ -527,14 +540,13 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	}
 	p->ctl = c;
 	p->id = ++c->next_id;
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cred_len) == 0) {
-		p->pid = cred.pid;
-		p->uid = cred.uid;
-		p->gid = cred.gid;
-	} else {
-		p->uid = (uid_t)-1;
-		p->gid = (gid_t)-1;
-	}
+	/* A peer whose credentials are unknown may still read. */
+	r = access_cred_take(fd, &p->cred);
+	if (r < 0)
+		log_warning(c->log, "client %llu: cannot read its %s: %s",
+			    (unsigned long long)p->id,
+			    p->cred.known ? "groups" : "credentials (it may only read)",
+			    strerror(-r));
 	p->bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	p->free_ev = event_new(c->base, -1, 0, on_free, p);
 	if (!p->bev || !p->free_ev) {
@@ -546,6 +558,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 		if (p->free_ev)
 			event_free(p->free_ev);
 		frame_reader_free(&p->rd);
+		access_cred_clear(&p->cred);
 		free(p);
 		return;
 	}
@@ -554,8 +567,10 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 	bufferevent_setcb(p->bev, on_read, on_write, on_event, p);
 	set_timeouts(p);
 	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
-	log_debug(c->log, "client %llu connected (pid %d, uid %u, gid %u)",
-		  (unsigned long long)p->id, (int)p->pid, (unsigned)p->uid, (unsigned)p->gid);
+	log_debug(c->log, "client %llu connected (pid %d, uid %u, gid %u, %zu groups%s)",
+		  (unsigned long long)p->id, (int)p->cred.pid, (unsigned)p->cred.uid,
+		  (unsigned)p->cred.gid, p->cred.n_groups,
+		  p->cred.groups_from_db ? " from the group database" : "");
 }
 
 static void on_relisten(evutil_socket_t fd, short what, void *arg)
@@ -643,4 +658,14 @@ void control_destroy(struct control *c)
 void control_get_counters(const struct control *c, struct control_counters *out)
 {
 	*out = c->n;
+}
+
+void control_set_limits(struct control *c, const struct control_limits *limits)
+{
+	struct control_peer *p;
+
+	c->limits = *limits;
+	TAILQ_FOREACH(p, &c->peers, entry)
+		if (!p->closing)
+			set_timeouts(p);
 }

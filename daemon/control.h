@@ -25,9 +25,14 @@
  * Socket file: control_socket_open() creates the parent directory (0755),
  * refuses a path longer than a sockaddr_un holds (ENAMETOOLONG), refuses to
  * start when another process listens there, replaces a stale socket file
- * (nobody listening), and binds with umask 0117: the socket is 0660, so
- * the owner and the group may connect.  control_destroy() removes the file
- * if it is still the one we bound.
+ * (nobody listening), binds with umask 0177 (owner only), then gives the
+ * file its group and mode ([control] socket_group, socket_mode; 0660 by
+ * default, so the owner and the group may connect) before it listens, so
+ * nobody connects through a mode not yet narrowed.  control_destroy()
+ * removes the file if it is still the one we bound.
+ *
+ * Peers: credentials are taken at accept (daemon/access.h) and kept for
+ * the connection's life; the handler checks them.
  *
  * Threads: the control thread only (the one running the event base).
  */
@@ -41,6 +46,7 @@
 
 #include <event2/event.h>
 
+#include "daemon/access.h"
 #include "daemon/log.h"
 #include "proto/radio.pb-c.h"
 
@@ -87,10 +93,12 @@ struct control_counters {
 };
 
 /*
- * Creates, binds and listens on a Unix socket at path (see above).
+ * Creates, binds and listens on a Unix socket at path (see above), with
+ * file mode mode (0..0777) and group group ((gid_t)-1: radiod's own).
  * Returns the descriptor, or a negative errno with a message in err.
  */
-int control_socket_open(const char *path, char *err, size_t err_len);
+int control_socket_open(const char *path, mode_t mode, gid_t group, char *err,
+			size_t err_len);
 
 /*
  * Serves listen_fd (which it takes over) on base.  path is the socket file
@@ -110,6 +118,13 @@ void control_destroy(struct control *c);
 void control_get_counters(const struct control *c, struct control_counters *out);
 
 /*
+ * New limits for every client from now on, the connected ones included
+ * (their idle timeout restarts).  Fewer max_clients closes nobody: new
+ * clients are refused until fewer remain.
+ */
+void control_set_limits(struct control *c, const struct control_limits *limits);
+
+/*
  * Replaces peer's subscription: events of the kinds set, every interval_ms
  * (20..60000; checked by the caller).  Nothing set = unsubscribe.  A
  * subscriber is never closed for being idle.
@@ -117,8 +132,8 @@ void control_get_counters(const struct control *c, struct control_counters *out)
 void control_subscribe(struct control_peer *peer, bool stats, bool meters, bool spectrum,
 		       uint32_t interval_ms);
 
-/* Peer credentials from SO_PEERCRED, recorded at accept. */
-void control_peer_cred(const struct control_peer *peer, pid_t *pid, uid_t *uid, gid_t *gid);
+/* Peer credentials (SO_PEERCRED, SO_PEERGROUPS), recorded at accept. */
+const struct access_cred *control_peer_cred(const struct control_peer *peer);
 uint64_t control_peer_id(const struct control_peer *peer);
 
 #endif

@@ -53,8 +53,17 @@ struct engine_cmd {
 	} u;
 };
 
-/* State only the RT thread touches while the client is active. */
+/*
+ * State only the RT thread touches while the client is active.  It reads
+ * the client and its ports from here, not from struct engine: a client is
+ * detached from the engine at once but closed later (engine_detach), and
+ * this copy stays as it was until the next attach, which comes after that
+ * close.
+ */
 struct rt_state {
+	jack_client_t *client;
+	jack_port_t *in_port[ENGINE_MAX_CHANNELS];
+	jack_port_t *out_port[ENGINE_MAX_CHANNELS];
 	struct engine_cmd cmd;	/* landing slot, not on the RT stack */
 	struct siggen gen;
 	bool inject_on;
@@ -214,7 +223,7 @@ static int rt_process(jack_nframes_t n_frames, void *arg)
 	jack_time_t cycle_usecs, next_usecs;
 	float period_usecs;
 
-	if (jack_get_cycle_times(e->client, &cycle_frames, &cycle_usecs, &next_usecs,
+	if (jack_get_cycle_times(rt->client, &cycle_frames, &cycle_usecs, &next_usecs,
 				 &period_usecs) == 0) {
 		jack_time_t now = jack_get_time();
 
@@ -224,8 +233,8 @@ static int rt_process(jack_nframes_t n_frames, void *arg)
 	rt_apply_commands(e);
 
 	for (uint32_t c = 0; c < channels; c++) {
-		rt->in[c] = jack_port_get_buffer(e->in[c], n_frames);
-		rt->out[c] = jack_port_get_buffer(e->out[c], n_frames);
+		rt->in[c] = jack_port_get_buffer(rt->in_port[c], n_frames);
+		rt->out[c] = jack_port_get_buffer(rt->out_port[c], n_frames);
 		/* Processing runs in place on the output buffers. */
 		if (rt->out[c] != rt->in[c])
 			memcpy(rt->out[c], rt->in[c], n_frames * sizeof(float));
@@ -375,6 +384,35 @@ static int design_for_rate(struct engine *e, struct eq_design *d, const char **e
 	return eq_design(d, &p, e->rate, err);
 }
 
+/*
+ * A new eq glides from flat to its first design like to any other: that
+ * glide is run here on silence, before activation, so the first block
+ * already has the user's EQ.  The filters' memory stays zero (silence in,
+ * silence out): nothing is left to ring.
+ */
+static int settle_eq(struct eq *eq, uint32_t channels, uint32_t rate, const char **err)
+{
+	/* Twice the glide: it is rounded up to whole groups of frames. */
+	uint32_t left = (uint32_t)ceil(2.0 * EQ_DEFAULT_RAMP_MS * rate / 1000.0);
+	float *buf = calloc((size_t)channels * RT_SCRATCH_FRAMES, sizeof(float));
+	float *ch[ENGINE_MAX_CHANNELS];
+
+	if (!buf) {
+		*err = "eq: out of memory";
+		return -ENOMEM;
+	}
+	for (uint32_t c = 0; c < channels; c++)
+		ch[c] = buf + (size_t)c * RT_SCRATCH_FRAMES;
+	while (left) {
+		uint32_t n = left < RT_SCRATCH_FRAMES ? left : RT_SCRATCH_FRAMES;
+
+		eq_process(eq, (const float *const *)ch, ch, n);
+		left -= n;
+	}
+	free(buf);
+	return 0;
+}
+
 static int install_settings(struct engine *e, const char **err)
 {
 	struct eq_design d;
@@ -387,10 +425,14 @@ static int install_settings(struct engine *e, const char **err)
 		*err = "eq: the design is unstable";
 		return -EINVAL;
 	}
+	r = settle_eq(e->dsp_eq, e->cfg.channels, e->rate, err);
+	if (r < 0)
+		return r;
 	if (e->muted)
 		gain_set_mute(e->gain, true, 0);
-	/* The gain starts silent: this fades in, no pop. */
-	gain_set_volume(e->gain, e->volume_db, e->cfg.ramp_ms);
+	/* The gain starts silent: this fades in, no pop at ignition nor when
+	 * JACK comes back. */
+	gain_set_volume(e->gain, e->volume_db, ENGINE_FADE_IN_MS);
 	return 0;
 }
 
@@ -446,29 +488,38 @@ static const char *jack_status_str(jack_status_t st)
 	return "jack_client_open failed";
 }
 
-int engine_connect(struct engine *e, char *err, size_t err_len)
+jack_client_t *engine_open_client(const char *server, const char *name, char *err,
+				  size_t err_len, int *r)
 {
-	const char *why = NULL;
 	jack_options_t opts = JackNoStartServer;
 	jack_status_t st = 0;
+	jack_client_t *client;
+
+	if (server && server[0])
+		client = jack_client_open(name, opts | JackServerName, &st, server);
+	else
+		client = jack_client_open(name, opts, &st);
+	if (!client) {
+		snprintf(err, err_len, "cannot join JACK server '%s': %s (status 0x%x)",
+			 server && server[0] ? server : "default", jack_status_str(st),
+			 (unsigned)st);
+		*r = st & JackServerFailed ? -ECONNREFUSED : -EIO;
+	}
+	return client;
+}
+
+int engine_attach(struct engine *e, jack_client_t *client, char *err, size_t err_len)
+{
+	const char *why = NULL;
 	char name[32];
 	int r;
 
-	if (e->client)
-		return 0;
-	if (e->cfg.server[0]) {
-		opts |= JackServerName;
-		e->client = jack_client_open(e->cfg.client_name, opts, &st, e->cfg.server);
-	} else {
-		e->client = jack_client_open(e->cfg.client_name, opts, &st);
+	if (e->client) {
+		snprintf(err, err_len, "already joined to a JACK server");
+		jack_client_close(client);
+		return -EISCONN;
 	}
-	if (!e->client) {
-		snprintf(err, err_len, "cannot join JACK server '%s': %s (status 0x%x)",
-			 e->cfg.server[0] ? e->cfg.server : "default", jack_status_str(st),
-			 (unsigned)st);
-		e->state = ENGINE_DISCONNECTED;
-		return st & JackServerFailed ? -ECONNREFUSED : -EIO;
-	}
+	e->client = client;
 	snprintf(e->client_name, sizeof e->client_name, "%s", jack_get_client_name(e->client));
 
 	uint32_t rate = jack_get_sample_rate(e->client);
@@ -482,6 +533,7 @@ int engine_connect(struct engine *e, char *err, size_t err_len)
 		goto fail;
 	}
 	memset(e->rt, 0, sizeof *e->rt);
+	e->rt->client = e->client;
 	jack_ringbuffer_reset(e->ring);
 	atomic_store_explicit(&e->rt_rate, rate, memory_order_relaxed);
 	atomic_store_explicit(&e->period, jack_get_buffer_size(e->client), memory_order_relaxed);
@@ -500,6 +552,8 @@ int engine_connect(struct engine *e, char *err, size_t err_len)
 			r = -EIO;
 			goto fail;
 		}
+		e->rt->in_port[c] = e->in[c];
+		e->rt->out_port[c] = e->out[c];
 	}
 	if (jack_set_process_callback(e->client, rt_process, e) ||
 	    jack_set_xrun_callback(e->client, on_xrun, e) ||
@@ -543,6 +597,24 @@ void engine_disconnect(struct engine *e)
 	e->dropped = false;
 	if (e->state != ENGINE_STOPPING)
 		e->state = ENGINE_DISCONNECTED;
+}
+
+jack_client_t *engine_detach(struct engine *e)
+{
+	jack_client_t *client = e->client;
+
+	if (client) {
+		/* A client the server already dropped has no graph to leave. */
+		if (!e->dropped)
+			jack_deactivate(client);
+		e->client = NULL;
+		memset(e->in, 0, sizeof e->in);
+		memset(e->out, 0, sizeof e->out);
+	}
+	e->dropped = false;
+	if (e->state != ENGINE_STOPPING)
+		e->state = ENGINE_DISCONNECTED;
+	return client;
 }
 
 void engine_stop(struct engine *e)
@@ -667,6 +739,11 @@ uint64_t engine_liveness(const struct engine *e)
 	return atomic_load_explicit(&e->liveness, memory_order_acquire);
 }
 
+uint64_t engine_xruns(const struct engine *e)
+{
+	return atomic_load_explicit(&e->xruns, memory_order_relaxed);
+}
+
 static void policy_name(int policy, char *buf, size_t len)
 {
 	const char *s;
@@ -733,6 +810,11 @@ double engine_validation_rate(const struct engine *e)
 double engine_default_ramp_ms(const struct engine *e)
 {
 	return e->cfg.ramp_ms;
+}
+
+void engine_set_default_ramp_ms(struct engine *e, double ramp_ms)
+{
+	e->cfg.ramp_ms = ramp_ms;
 }
 
 /* Queues cmd when running.  0, or -EAGAIN when the ring is full. */

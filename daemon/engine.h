@@ -57,6 +57,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jack/types.h>
+
 #include "daemon/config.h"
 #include "daemon/log.h"
 #include "libdsp/eq.h"
@@ -66,6 +68,10 @@
 #define ENGINE_MAX_CHANNELS CONFIG_MAX_CHANNELS
 /* Commands the ring holds; a full ring makes a setter return -EAGAIN. */
 #define ENGINE_RING_COMMANDS 32
+/* The volume's ramp up from silence each time the engine joins JACK (ms,
+ * linear in dB from -120 dB): longer than a volume change's ramp_ms, which
+ * is tuned for a responsive knob, so switching on never thumps. */
+#define ENGINE_FADE_IN_MS 500.0
 
 /* Numbered as radio.proto's EngineState. */
 enum engine_state {
@@ -136,17 +142,48 @@ struct engine *engine_create(const struct config *cfg, const struct log *lg, con
 void engine_destroy(struct engine *e);
 
 /*
- * Joins the JACK server (never starts one), builds the DSP for its rate,
- * installs the kept settings (the volume ramps up from silence over
- * ramp_ms), registers in_1..in_N / out_1..out_N, activates and autoconnects.
- * Returns 0, or a negative errno with a message in err (err_len bytes):
- * -ECONNREFUSED when no server runs.  On failure the engine is disconnected.
+ * Joining JACK takes two calls, so that the one that can block for long
+ * runs off the control thread.
+ *
+ * The first opens a client called name on server (NULL or "" = the
+ * default one), never starting a server.  libjack has no timeout here: a
+ * server that accepts the connection but does not answer (stopped, wedged)
+ * keeps the caller waiting until it answers or dies, so radiod runs this on
+ * a helper thread (daemon/connector.h).  Uses no engine: any thread.
+ * Returns the client, or NULL with a message in err and -ECONNREFUSED (no
+ * server) or -EIO in *r.
  */
-int engine_connect(struct engine *e, char *err, size_t err_len);
+jack_client_t *engine_open_client(const char *server, const char *name, char *err,
+				  size_t err_len, int *r);
+
+/*
+ * Finishes joining with client from engine_open_client() (taken over,
+ * closed on failure): builds the DSP for the server's rate, installs the
+ * kept settings (EQ designed for that rate; the volume ramps up from
+ * silence over ENGINE_FADE_IN_MS), registers in_1..in_N / out_1..out_N, activates and
+ * autoconnects.  Returns 0, or a negative errno with a message in err;
+ * -EISCONN when a client is already attached.  On failure the engine is
+ * disconnected.
+ */
+int engine_attach(struct engine *e, jack_client_t *client, char *err, size_t err_len);
 
 /* Deactivates and closes the JACK client (when there is one); the state
  * becomes DISCONNECTED.  Settings and statistics are kept. */
 void engine_disconnect(struct engine *e);
+
+/*
+ * As engine_disconnect(), but the client is not closed: it is returned
+ * (NULL when there is none) for the caller to close later, off the control
+ * thread (connector_retire()).  Why: jack_client_close() cancels libjack's
+ * notification thread asynchronously, and when that thread is handling a
+ * notification (a client coming or going; the server's last ones as it
+ * stops) it holds a libjack lock; cancelled there it leaves the lock taken,
+ * and the close and every later jack_client_open() wait forever (seen
+ * under AddressSanitizer's slower timing when jackd stops).  The RT thread
+ * keeps its own copy of the client and ports (it may be finishing a block)
+ * until that close is done.
+ */
+jack_client_t *engine_detach(struct engine *e);
 
 /* For a clean stop: the state becomes STOPPING, then as disconnect. */
 void engine_stop(struct engine *e);
@@ -165,6 +202,9 @@ unsigned engine_take_events(struct engine *e, char *reason, size_t reason_len);
 /* Advances once per processed block; read with acquire ordering.  The
  * watchdog feeds only while it moves. */
 uint64_t engine_liveness(const struct engine *e);
+
+/* xruns JACK reported since the engine was created (across reconnects). */
+uint64_t engine_xruns(const struct engine *e);
 
 void engine_get_info(struct engine *e, struct engine_info *info);
 
@@ -189,6 +229,9 @@ int engine_set_mute(struct engine *e, bool mute, const char **err);
 
 /* The default volume ramp (ms), from the configuration. */
 double engine_default_ramp_ms(const struct engine *e);
+/* Replaces it (a reloaded configuration): 0..10000 ms, checked by the
+ * caller; for the next SetVolume without a ramp, and mute. */
+void engine_set_default_ramp_ms(struct engine *e, double ramp_ms);
 
 /* Starts a test signal on the channels of mask (bit n = channel n, 0 =
  * all), added to the input or replacing it.  -ENOTCONN when not running;

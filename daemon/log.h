@@ -2,14 +2,23 @@
  * log.h - radiod's log lines: a level, a prefix, stderr.
  *
  * Every line reads "radiod: LEVEL: message" (debug lines only with -v).
+ * Under systemd, when the descriptor is the journal's stream (the
+ * JOURNAL_STREAM convention: its "device:inode" matches the descriptor's),
+ * a line reads "<N>message" instead: journald takes the syslog priority N
+ * (3 error, 4 warning, 6 info, 7 debug) from the prefix and records the
+ * identifier itself.  A prefix rather than sd_journal_send(): the line is
+ * still one write(2) on the one stream, in order with anything else written
+ * to stderr (a sanitizer report, libjack), with no second connection to
+ * the journal and no libsystemd in the modules that log.
  * The threshold lives in a struct log that main() owns and hands to the
  * modules that report events as they happen (the control server, the JACK
  * supervisor); errors that stop an operation are returned to the caller
  * instead, as a static string or a negative errno, and only main() decides
  * how to print them.
  *
- * Threads: the control thread, and JACK's notification thread for
- * diagnostics that libjack itself prints.  Never the real-time thread: these
+ * Threads: the control thread, and JACK's notification thread and the
+ * thread that joins JACK (daemon/connector.h) for diagnostics that libjack
+ * itself prints.  Never the real-time thread: these
  * functions format text and write to a file descriptor.  A line is written
  * with one write(2), so lines from two threads do not interleave.
  */
@@ -30,8 +39,10 @@ struct log {
 	enum log_level threshold;	/* lines above it are dropped */
 	int fd;				/* usually STDERR_FILENO */
 	const char *ident;		/* "radiod" */
+	bool journal;			/* fd is the journal's stream: "<N>" lines */
 };
 
+/* Also decides, once, whether fd is the journal's stream (see above). */
 void log_init(struct log *lg, const char *ident, int fd, bool verbose);
 
 /* True when a line at this level would be written (skip costly formatting). */

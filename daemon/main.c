@@ -30,11 +30,16 @@
 #include <event2/event.h>
 #include <jack/jack.h>
 
+#include "daemon/access.h"
 #include "daemon/config.h"
+#include "daemon/connector.h"
 #include "daemon/control.h"
 #include "daemon/engine.h"
 #include "daemon/log.h"
+#include "daemon/persist.h"
+#include "daemon/reload.h"
 #include "daemon/requests.h"
+#include "daemon/service.h"
 #include "proto/paths.h"
 
 #if defined(__has_feature)
@@ -50,6 +55,7 @@
 #define RECONNECT_MAX_MS 2000
 #define STATE_DIR_MODE 0755
 #define STOP_JACK_TIMEOUT_MS 500
+#define FIRST_JOIN_WAIT_MS 2000
 
 /* libjack's message hooks take no context pointer, hence a global. */
 static struct log g_log;
@@ -59,12 +65,17 @@ struct options {
 	const char *socket_path;
 	const char *server;
 	const char *state_dir;
+	long save_delay_ms;	/* --save-delay */
 	bool foreground;
 	bool verbose;
 };
 
 struct daemon {
-	struct config cfg;
+	struct config cfg;		/* what runs: restart-only keys as at start */
+	char config_path[PATH_MAX];	/* absolute; "" = none */
+	struct config_override ov[2];	/* -n, -s: they win at every reload too */
+	size_t n_ov;
+	struct access_policy access;
 	char socket_path[RADIO_SOCKET_PATH_MAX + 1];
 	char state_dir[PATH_MAX];
 	struct event_base *base;
@@ -74,6 +85,12 @@ struct daemon {
 	struct event *sig_term, *sig_int, *sig_hup;
 	struct event *engine_ev;
 	struct event *reconnect;
+	struct connector *connector;	/* joins JACK off the loop */
+	struct service *service;	/* sd_notify, watchdog */
+	struct persist *persist;	/* saved settings and presets */
+	uint32_t save_delay_ms;
+	int listen_fd;		/* the socket systemd passed, until setup takes it */
+	bool activated;		/* the control socket came from systemd */
 	unsigned backoff_ms;
 	unsigned failures;	/* connection attempts failed in a row */
 	int ready_fd;		/* the waiting parent, or -1 */
@@ -94,6 +111,8 @@ static void usage(FILE *f)
 		"  -n, --server NAME    JACK server to join (never started by radiod)\n"
 		"  -S, --state-dir DIR  state directory (default: /var/lib/radiod for root,\n"
 		"                       $XDG_STATE_HOME/radiod or ~/.local/state/radiod)\n"
+		"      --save-delay MS  save the settings MS ms after a change, and at least\n"
+		"                       every 4 x MS while changes go on: 0..60000, 500\n"
 		"  -f, --foreground     stay in the foreground\n"
 		"  -v, --verbose        debug messages\n"
 		"      --version        print the version and exit\n"
@@ -110,6 +129,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{"socket", required_argument, NULL, 's'},
 		{"server", required_argument, NULL, 'n'},
 		{"state-dir", required_argument, NULL, 'S'},
+		{"save-delay", required_argument, NULL, 'D'},
 		{"foreground", no_argument, NULL, 'f'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"version", no_argument, NULL, 'V'},
@@ -119,6 +139,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int ch;
 
 	memset(o, 0, sizeof *o);
+	o->save_delay_ms = PERSIST_DEFAULT_SAVE_DELAY_MS;
 	while ((ch = getopt_long(argc, argv, "c:s:n:S:fvh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -133,6 +154,19 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'S':
 			o->state_dir = optarg;
 			break;
+		case 'D': {
+			char *end;
+
+			errno = 0;
+			o->save_delay_ms = strtol(optarg, &end, 10);
+			if (end == optarg || *end || errno || o->save_delay_ms < 0 ||
+			    o->save_delay_ms > PERSIST_MAX_SAVE_DELAY_MS) {
+				fprintf(stderr, "radiod: --save-delay: '%s' is not a number of ms "
+					"in 0..%d\n", optarg, PERSIST_MAX_SAVE_DELAY_MS);
+				return -1;
+			}
+			break;
+		}
 		case 'f':
 			o->foreground = true;
 			break;
@@ -174,6 +208,21 @@ static void jack_info_hook(const char *msg)
 }
 
 /* ------------------------------------------------------------- setup */
+
+/* path made absolute against the working directory, not resolved. */
+static int absolute_path(const char *path, char *out, size_t len)
+{
+	char cwd[PATH_MAX];
+	int n;
+
+	if (path[0] == '/')
+		n = snprintf(out, len, "%s", path);
+	else if (!getcwd(cwd, sizeof cwd))
+		return -errno;
+	else
+		n = snprintf(out, len, "%s/%s", cwd, path);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
 
 static int mkdir_p(const char *path, mode_t mode)
 {
@@ -317,21 +366,41 @@ static void schedule_reconnect(struct daemon *d)
 	d->backoff_ms = d->backoff_ms * 2 > RECONNECT_MAX_MS ? RECONNECT_MAX_MS : d->backoff_ms * 2;
 }
 
-static int connect_engine(struct daemon *d)
+/* Starts an attempt to join JACK; on_joined gets the outcome. */
+static void connect_engine(struct daemon *d)
 {
+	int r = connector_start(d->connector, d->cfg.server, d->cfg.client_name);
+
+	if (r < 0 && r != -EBUSY) {
+		log_warning(&g_log, "cannot start joining JACK: %s; retrying", strerror(-r));
+		schedule_reconnect(d);
+	}
+}
+
+static void on_joined(void *arg, jack_client_t *client, int r, const char *why)
+{
+	struct daemon *d = arg;
 	struct engine_info info;
 	char err[256];
-	int r = engine_connect(d->engine, err, sizeof err);
 
+	if (client)
+		r = engine_attach(d->engine, client, err, sizeof err);
+	else
+		snprintf(err, sizeof err, "%s", why);
 	if (r < 0) {
 		if (d->failures++ == 0)
 			log_warning(&g_log, "%s; retrying (every %.1f s at most)", err,
 				    RECONNECT_MAX_MS / 1000.0);
 		else
 			log_debug(&g_log, "%s", err);
+		/* A first attempt that failed leaves "starting" for
+		 * "disconnected", as a lost server does. */
+		engine_disconnect(d->engine);
+		service_engine_changed(d->service);
 		schedule_reconnect(d);
-		return r;
+		return;
 	}
+	service_engine_changed(d->service);
 	engine_get_info(d->engine, &info);
 	log_info(&g_log, "JACK: joined server '%s' as '%s': %u Hz, %u frames, %u channels, "
 		 "RT thread %s priority %d",
@@ -343,7 +412,6 @@ static int connect_engine(struct daemon *d)
 			    info.rt.policy[0] ? info.rt.policy : "policy unknown");
 	d->failures = 0;
 	d->backoff_ms = RECONNECT_MIN_MS;
-	return 0;
 }
 
 static void on_reconnect(evutil_socket_t fd, short what, void *arg)
@@ -363,14 +431,19 @@ static void on_engine(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	if (ev & ENGINE_EV_SHUTDOWN) {
 		log_warning(&g_log, "JACK server went away (%s): reconnecting", reason);
-		engine_disconnect(d->engine);
+		/* Closed by the next attempt, off this thread (engine.h). */
+		connector_retire(d->connector, engine_detach(d->engine));
+		service_engine_changed(d->service);
 		d->backoff_ms = RECONNECT_MIN_MS;
 		schedule_reconnect(d);
 		return;
 	}
 	if (ev & ENGINE_EV_RATE) {
+		/* Joining again builds the DSP and designs the EQ for the new
+		 * rate before the first block: no stale coefficients. */
 		log_info(&g_log, "JACK sample rate changed: rebuilding the DSP");
-		engine_disconnect(d->engine);
+		connector_retire(d->connector, engine_detach(d->engine));
+		service_engine_changed(d->service);
 		connect_engine(d);
 	}
 	if (ev & ENGINE_EV_BUFSIZE) {
@@ -387,15 +460,58 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	log_info(&g_log, "%s: stopping", strsignal((int)sig));
+	service_stopping(d->service);
 	event_base_loopexit(d->base, NULL);
+}
+
+/*
+ * Reloads the configuration file (daemon/reload.h); who names the cause in
+ * the log.  Returns 0 with a note in msg (the keys that wait for a restart,
+ * or ""), or a negative errno with the reason in msg.
+ */
+static int reload(struct daemon *d, const char *who, char *msg, size_t msg_len)
+{
+	struct reload_target t = {d->control, d->engine, &d->access};
+	struct reload_result res;
+	int r;
+
+	if (!d->config_path[0]) {
+		snprintf(msg, msg_len, "radiod runs without a configuration file (-c)");
+		log_warning(&g_log, "%s: nothing to reload: %s", who, msg);
+		return -ENOENT;
+	}
+	r = reload_config(&d->cfg, d->config_path, d->ov, d->n_ov, &t, &res, msg, msg_len);
+	if (r < 0) {
+		log_error(&g_log, "%s: configuration refused, the running one stays: %s", who, msg);
+		return r;
+	}
+	log_info(&g_log, "%s: configuration reloaded from %s: %s", who, d->config_path,
+		 res.n_changed ? res.changed : "nothing changed");
+	msg[0] = '\0';
+	if (res.n_restart) {
+		snprintf(msg, msg_len, "%s change%s at the next restart", res.restart,
+			 res.n_restart == 1 ? "s" : "");
+		log_warning(&g_log, "%s: %s", who, msg);
+	}
+	return 0;
+}
+
+static int on_reload_request(void *arg, struct control_peer *peer, char *msg, size_t msg_len)
+{
+	char who[96];
+
+	snprintf(who, sizeof who, "reload_config from client %llu (uid %u)",
+		 (unsigned long long)control_peer_id(peer), (unsigned)control_peer_cred(peer)->uid);
+	return reload(arg, who, msg, msg_len);
 }
 
 static void on_hup(evutil_socket_t sig, short what, void *arg)
 {
+	char msg[1024];
+
 	(void)sig;
 	(void)what;
-	(void)arg;
-	log_info(&g_log, "SIGHUP: configuration reload is not supported by this version");
+	reload(arg, "SIGHUP", msg, sizeof msg);
 }
 
 /* ------------------------------------------------------------ main */
@@ -430,7 +546,36 @@ static int setup(struct daemon *d)
 		log_error(&g_log, "%s", err);
 		return -1;
 	}
-	fd = control_socket_open(d->socket_path, msg, sizeof msg);
+	/* Before JACK is joined, so the first block runs with the saved EQ
+	 * and volume. */
+	d->persist = persist_create(d->base, d->engine, d->state_dir, d->save_delay_ms, &g_log,
+				    msg, sizeof msg);
+	if (!d->persist) {
+		log_error(&g_log, "%s", msg);
+		return -1;
+	}
+	requests_set_persist(d->requests, d->persist);
+	access_policy_init(&d->access, geteuid(), &d->cfg);
+	requests_set_access(d->requests, &d->access, &g_log);
+	requests_set_reload(d->requests, d->config_path, on_reload_request, d);
+	d->connector = connector_create(d->base, &g_log, on_joined, d, &err);
+	if (!d->connector) {
+		log_error(&g_log, "%s", err);
+		return -1;
+	}
+	d->service = service_create(d->base, d->engine, d->connector, &g_log, msg, sizeof msg);
+	if (!d->service) {
+		log_error(&g_log, "%s", msg);
+		return -1;
+	}
+	if (d->listen_fd >= 0) {
+		/* Socket activation: systemd owns the file and its mode. */
+		fd = d->listen_fd;
+		d->listen_fd = -1;
+	} else {
+		fd = control_socket_open(d->socket_path, d->cfg.socket_mode,
+					 d->cfg.socket_group.gid, msg, sizeof msg);
+	}
 	if (fd < 0) {
 		log_error(&g_log, "%s", msg);
 		return -1;
@@ -439,7 +584,8 @@ static int setup(struct daemon *d)
 	limits.idle_timeout_s = d->cfg.idle_timeout_s;
 	limits.out_limit = (size_t)d->cfg.client_buffer_kib * 1024;
 	handler.arg = d->requests;
-	d->control = control_create(d->base, fd, d->socket_path, &limits, &handler, &g_log, &err);
+	d->control = control_create(d->base, fd, d->activated ? NULL : d->socket_path, &limits,
+				    &handler, &g_log, &err);
 	if (!d->control) {
 		log_error(&g_log, "%s", err);
 		return -1;
@@ -460,6 +606,11 @@ static int setup(struct daemon *d)
 	}
 	d->backoff_ms = RECONNECT_MIN_MS;
 	connect_engine(d);
+	/* A server that is up answers within milliseconds: waiting for it
+	 * (bounded, and cut short by a signal) before the loop serves anyone
+	 * means the first reply already shows the engine running. */
+	connector_wait(d->connector, FIRST_JOIN_WAIT_MS);
+	service_listening(d->service);
 	return 0;
 }
 
@@ -499,13 +650,25 @@ static bool stop_engine(struct engine *e)
 /* Returns false when the process must exit at once (see stop_engine). */
 static bool teardown(struct daemon *d)
 {
+	char msg[512];
+
+	/* The settings before anything else: they are what must survive, and
+	 * a JACK server that does not answer cuts the rest short. */
+	if (d->persist && persist_flush(d->persist, msg, sizeof msg) < 0)
+		log_error(&g_log, "settings not saved at stop: %s", msg);
+
+	/* A join still in flight means no client is attached yet, so this
+	 * wait and stop_engine's never add up. */
+	bool helper_gone = connector_destroy(d->connector, STOP_JACK_TIMEOUT_MS);
 	/* JACK first: the RT thread stops before anything it reads goes. */
 	bool engine_stopped = !d->engine || stop_engine(d->engine);
 
 	control_destroy(d->control);
 	requests_destroy(d->requests);
-	if (!engine_stopped)
+	persist_destroy(d->persist);	/* its timer goes before the event base */
+	if (!engine_stopped || !helper_gone)
 		return false;
+	service_destroy(d->service);
 	engine_destroy(d->engine);
 	if (d->sig_term)
 		event_free(d->sig_term);
@@ -534,16 +697,19 @@ int main(int argc, char **argv)
 	log_init(&g_log, "radiod", STDERR_FILENO, o.verbose);
 	d.ready_fd = -1;
 
-	config_defaults(&d.cfg);
-	if (o.config_path && config_load(&d.cfg, o.config_path, err, sizeof err) < 0) {
-		log_error(&g_log, "%s", err);
+	/* The daemon runs in / and rereads the file at each reload. */
+	if (o.config_path &&
+	    (r = absolute_path(o.config_path, d.config_path, sizeof d.config_path)) < 0) {
+		log_error(&g_log, "configuration file %s: %s", o.config_path, strerror(-r));
 		return 1;
 	}
 	if (o.server)
-		snprintf(d.cfg.server, sizeof d.cfg.server, "%s", o.server);
-	if (o.server && strlen(o.server) >= sizeof d.cfg.server) {
-		log_error(&g_log, "-n: server name longer than %zu characters",
-			  sizeof d.cfg.server - 1);
+		d.ov[d.n_ov++] = (struct config_override){"jack.server", o.server, "-n"};
+	if (o.socket_path)
+		d.ov[d.n_ov++] = (struct config_override){"control.socket", o.socket_path, "-s"};
+	if (config_read(&d.cfg, d.config_path[0] ? d.config_path : NULL, d.ov, d.n_ov, err,
+			sizeof err) < 0) {
+		log_error(&g_log, "%s", err);
 		return 1;
 	}
 	if (o.socket_path)
@@ -589,6 +755,25 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		memcpy(d.state_dir, abs, sizeof abs);
+	}
+	d.save_delay_ms = (uint32_t)o.save_delay_ms;
+	/* Before forking: LISTEN_PID names the process systemd started. */
+	{
+		char path[sizeof d.socket_path];
+
+		d.listen_fd = -1;
+		r = service_listen_fd(&d.listen_fd, path, sizeof path, err, sizeof err);
+		if (r < 0) {
+			log_error(&g_log, "%s", err);
+			return 1;
+		}
+		if (r > 0) {
+			d.activated = true;
+			if (strcmp(path, d.socket_path) != 0)
+				log_info(&g_log, "socket activation: serving %s, not %s", path,
+					 d.socket_path);
+			memcpy(d.socket_path, path, sizeof path);
+		}
 	}
 	if (!o.foreground) {
 		r = daemonize(&d.ready_fd);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "daemon/persist.h"
 #include "libdsp/gain.h"
 #include "libdsp/histogram.h"
 
@@ -65,10 +66,29 @@ struct event_slot {
 	double built_at;	/* monotonic seconds; < 0: never */
 };
 
+/* ListPresets' reply: every preset with its bands. */
+struct presets_body {
+	Radio__Presets presets;
+	Radio__Preset preset[STATE_MAX_PRESETS];
+	Radio__Preset *preset_p[STATE_MAX_PRESETS];
+	Radio__Eq eq[STATE_MAX_PRESETS];
+	Radio__EqBand band[STATE_MAX_PRESETS][EQ_MAX_BANDS];
+	Radio__EqBand *band_p[STATE_MAX_PRESETS][EQ_MAX_BANDS];
+};
+
 struct requests {
 	struct engine *engine;
 	struct control *control;
 	double start;		/* monotonic seconds */
+
+	/* who may write: default_access (root and radiod's uid) until set */
+	struct access_policy default_access;
+	const struct access_policy *access;
+	const struct log *log;	/* refusals; NULL: none */
+	const char *config_file;	/* "" when none */
+	requests_reload_fn reload;
+	void *reload_arg;
+	struct persist *persist;	/* saved settings and presets; NULL: none */
 
 	struct engine_stats baseline;
 	struct engine_stats now;
@@ -79,12 +99,14 @@ struct requests {
 	Radio__ServerMessage sm;
 	Radio__Reply reply;
 	Radio__Status status;
-	char message[256];
+	char message[1024];	/* a reload's refusal names a path */
 	struct bodies r;
 
 	/* events */
 	struct event_slot slot[3];
 	struct bodies ev;
+
+	struct presets_body presets;
 };
 
 static double now_s(void)
@@ -198,11 +220,13 @@ static int band_type_from_wire(Radio__BandType w, enum biquad_type *t)
 	}
 }
 
-static Radio__Eq *eq_body(struct bodies *b, const struct eq_params *p)
+/* p as the wire Eq eq, its bands in band[] and band_p[] (EQ_MAX_BANDS). */
+static Radio__Eq *eq_fill(Radio__Eq *eq, Radio__EqBand *band, Radio__EqBand **band_p,
+			  const struct eq_params *p)
 {
-	radio__eq__init(&b->eq);
+	radio__eq__init(eq);
 	for (uint32_t i = 0; i < p->n_bands; i++) {
-		Radio__EqBand *w = &b->band[i];
+		Radio__EqBand *w = &band[i];
 
 		radio__eq_band__init(w);
 		w->has_type = w->has_freq_hz = w->has_q = w->has_gain_db = w->has_enabled = true;
@@ -211,14 +235,19 @@ static Radio__Eq *eq_body(struct bodies *b, const struct eq_params *p)
 		w->q = p->band[i].q;
 		w->gain_db = p->band[i].gain_db;
 		w->enabled = p->band[i].enabled;
-		b->band_p[i] = w;
+		band_p[i] = w;
 	}
-	b->eq.n_band = p->n_bands;
-	b->eq.band = b->band_p;
-	b->eq.has_preamp_db = b->eq.has_bypass = true;
-	b->eq.preamp_db = p->preamp_db;
-	b->eq.bypass = p->bypass;
-	return &b->eq;
+	eq->n_band = p->n_bands;
+	eq->band = band_p;
+	eq->has_preamp_db = eq->has_bypass = true;
+	eq->preamp_db = p->preamp_db;
+	eq->bypass = p->bypass;
+	return eq;
+}
+
+static Radio__Eq *eq_body(struct bodies *b, const struct eq_params *p)
+{
+	return eq_fill(&b->eq, b->band, b->band_p, p);
 }
 
 static Radio__Volume *volume_body(struct requests *rq, struct bodies *b)
@@ -277,6 +306,9 @@ static Radio__Info *info_body(struct requests *rq, struct bodies *b)
 	w->histogram_scheme = &b->scheme;
 	w->has_pid = true;
 	w->pid = (uint32_t)getpid();
+	w->config_file = (char *)rq->config_file;
+	w->active_preset = (char *)(rq->persist ? persist_active_preset(rq->persist) : "");
+	w->volume = volume_body(rq, b);
 	return w;
 }
 
@@ -483,6 +515,13 @@ static Radio__ServerMessage *apply_band(struct requests *rq, const char *what, u
 	return NULL;
 }
 
+/* After a change of the EQ, volume or mute: to be saved (persist.h). */
+static void settings_changed(struct requests *rq)
+{
+	if (rq->persist)
+		persist_changed(rq->persist);
+}
+
 static Radio__ServerMessage *set_eq_params(struct requests *rq, const char *what,
 					   const struct eq_params *p)
 {
@@ -491,6 +530,7 @@ static Radio__ServerMessage *set_eq_params(struct requests *rq, const char *what
 
 	if (r < 0)
 		return fail_errno(rq, what, r, err);
+	settings_changed(rq);
 	return reply_eq(rq);
 }
 
@@ -578,6 +618,7 @@ static Radio__ServerMessage *do_set_volume(struct requests *rq, const Radio__Set
 	r = engine_set_volume(rq->engine, m->db, ramp, &err);
 	if (r < 0)
 		return fail_errno(rq, "volume", r, err);
+	settings_changed(rq);
 	return reply_volume(rq);
 }
 
@@ -591,6 +632,7 @@ static Radio__ServerMessage *do_set_mute(struct requests *rq, const Radio__SetMu
 	r = engine_set_mute(rq->engine, m->mute, &err);
 	if (r < 0)
 		return fail_errno(rq, "mute", r, err);
+	settings_changed(rq);
 	return reply_volume(rq);
 }
 
@@ -684,6 +726,84 @@ static Radio__ServerMessage *do_subscribe(struct requests *rq, struct control_pe
 	return &rq->sm;
 }
 
+/* OK may carry a note: the keys that wait for a restart. */
+static Radio__ServerMessage *do_reload(struct requests *rq, struct control_peer *peer)
+{
+	char msg[sizeof rq->message - 32];
+
+	if (!rq->reload)
+		return fail(rq, RADIO__STATUS__CODE__INVALID_ARGUMENT,
+			    "reload_config: radiod runs without a configuration file (-c)");
+	msg[0] = '\0';
+	if (rq->reload(rq->reload_arg, peer, msg, sizeof msg) < 0)
+		return fail(rq, RADIO__STATUS__CODE__INVALID_ARGUMENT, "reload_config: %s", msg);
+	snprintf(rq->message, sizeof rq->message, "%s", msg);
+	return &rq->sm;
+}
+
+/* --------------------------------------------------------------- presets */
+
+static Radio__Presets *presets_body(struct requests *rq)
+{
+	const struct state_presets *ps = persist_presets(rq->persist);
+	struct presets_body *b = &rq->presets;
+
+	radio__presets__init(&b->presets);
+	for (uint32_t i = 0; i < ps->n; i++) {
+		Radio__Preset *w = &b->preset[i];
+
+		radio__preset__init(w);
+		w->name = (char *)ps->preset[i].name;
+		w->eq = eq_fill(&b->eq[i], b->band[i], b->band_p[i], &ps->preset[i].eq);
+		/* A preset holds no bypass switch (daemon/persist.h). */
+		w->eq->has_bypass = false;
+		b->preset_p[i] = w;
+	}
+	b->presets.n_preset = ps->n;
+	b->presets.preset = b->preset_p;
+	b->presets.active = (char *)persist_active_preset(rq->persist);
+	return &b->presets;
+}
+
+/* Save, load, list and delete (daemon/persist.h has the rules). */
+static Radio__ServerMessage *do_preset(struct requests *rq, const Radio__Request *req)
+{
+	Radio__Status__Code code = RADIO__STATUS__CODE__INTERNAL;	/* a file error */
+	const char *what;
+	char err[256];
+	int r;
+
+	if (!rq->persist)
+		return fail(rq, RADIO__STATUS__CODE__UNAVAILABLE, "presets: radiod keeps no state");
+	switch (req->body_case) {
+	case RADIO__REQUEST__BODY_SAVE_PRESET:
+		what = "save_preset";
+		r = persist_save_preset(rq->persist, req->save_preset->name, err, sizeof err);
+		break;
+	case RADIO__REQUEST__BODY_LOAD_PRESET:
+		what = "load_preset";
+		r = persist_load_preset(rq->persist, req->load_preset->name, err, sizeof err);
+		if (r == 0)
+			return reply_eq(rq);
+		break;
+	case RADIO__REQUEST__BODY_DELETE_PRESET:
+		what = "delete_preset";
+		r = persist_delete_preset(rq->persist, req->delete_preset->name, err, sizeof err);
+		break;
+	default:
+		rq->reply.body_case = RADIO__REPLY__BODY_PRESETS;
+		rq->reply.presets = presets_body(rq);
+		return &rq->sm;
+	}
+	if (r == 0)
+		return &rq->sm;
+	if (r == -EINVAL || r == -ENOENT || r == -ERANGE)
+		code = RADIO__STATUS__CODE__INVALID_ARGUMENT;
+	else if (r == -ENOSPC || r == -EAGAIN)
+		code = RADIO__STATUS__CODE__RESOURCE_EXHAUSTED;
+	return fail(rq, code, "%s: %s", what, err);
+}
+
 static void reset_stats(struct requests *rq)
 {
 	struct engine_meter m[ENGINE_MAX_CHANNELS];
@@ -700,9 +820,18 @@ Radio__ServerMessage *requests_handle(void *arg, struct control_peer *peer,
 {
 	struct requests *rq = arg;
 	const char *err = NULL;
+	char denied[256];
 	int r;
 
 	reply_start(rq, req);
+	/* The one access check: every request passes here. */
+	if (access_check(rq->access, control_peer_cred(peer), req, denied, sizeof denied) < 0) {
+		if (rq->log)
+			log_info(rq->log, "client %llu (pid %d): %s",
+				 (unsigned long long)control_peer_id(peer),
+				 (int)control_peer_cred(peer)->pid, denied);
+		return fail(rq, RADIO__STATUS__CODE__PERMISSION_DENIED, "%s", denied);
+	}
 	switch (req->body_case) {
 	case RADIO__REQUEST__BODY_GET_INFO:
 		rq->reply.body_case = RADIO__REPLY__BODY_INFO;
@@ -743,6 +872,13 @@ Radio__ServerMessage *requests_handle(void *arg, struct control_peer *peer,
 	case RADIO__REQUEST__BODY_UNSUBSCRIBE:
 		control_subscribe(peer, false, false, false, 0);
 		return &rq->sm;
+	case RADIO__REQUEST__BODY_RELOAD_CONFIG:
+		return do_reload(rq, peer);
+	case RADIO__REQUEST__BODY_SAVE_PRESET:
+	case RADIO__REQUEST__BODY_LOAD_PRESET:
+	case RADIO__REQUEST__BODY_LIST_PRESETS:
+	case RADIO__REQUEST__BODY_DELETE_PRESET:
+		return do_preset(rq, req);
 	default:
 		return fail(rq, RADIO__STATUS__CODE__UNKNOWN_REQUEST,
 			    "unknown request: no body this daemon knows (protocol version %d)",
@@ -792,6 +928,9 @@ struct requests *requests_create(struct engine *e, const char **err)
 	}
 	rq->engine = e;
 	rq->start = now_s();
+	rq->default_access.self_uid = geteuid();
+	rq->access = &rq->default_access;
+	rq->config_file = "";
 	for (int i = 0; i < 3; i++)
 		rq->slot[i].built_at = -1;
 	if (engine_stats_init(&rq->baseline, err) < 0 || engine_stats_init(&rq->now, err) < 0 ||
@@ -811,6 +950,26 @@ void requests_destroy(struct requests *rq)
 	engine_stats_free(&rq->now);
 	engine_stats_free(&rq->delta);
 	free(rq);
+}
+
+void requests_set_access(struct requests *rq, const struct access_policy *p,
+			 const struct log *lg)
+{
+	rq->access = p;
+	rq->log = lg;
+}
+
+void requests_set_reload(struct requests *rq, const char *config_file, requests_reload_fn fn,
+			 void *arg)
+{
+	rq->config_file = config_file ? config_file : "";
+	rq->reload = fn;
+	rq->reload_arg = arg;
+}
+
+void requests_set_persist(struct requests *rq, struct persist *p)
+{
+	rq->persist = p;
 }
 
 void requests_set_control(struct requests *rq, struct control *c)

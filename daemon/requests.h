@@ -20,6 +20,17 @@
  * band), a missing preamp or bypass keeps the current one; the band count
  * may change (1..16).
  *
+ * Access: every request passes one check (daemon/access.h) before it is
+ * dispatched; a write from a peer the policy does not allow gets
+ * PERMISSION_DENIED naming the rule, and an info line in the log.  Until
+ * requests_set_access() only root and radiod's own uid may write.
+ *
+ * ReloadConfig calls the reload hook (requests_set_reload); a refusal is
+ * INVALID_ARGUMENT with the hook's reason ("reload_config: FILE:LINE:
+ * ..."), a success is OK with the hook's note as the Status message (the
+ * keys that change at the next restart; empty when none).  Without a hook:
+ * INVALID_ARGUMENT, radiod runs without a configuration file.
+ *
  * Events carry no raw histograms (GetStats has them) and do not read the
  * meters except the meters event; events of one kind built within
  * REQUESTS_EVENT_REUSE_MS are shared between subscribers.
@@ -29,8 +40,10 @@
 #ifndef RADIOD_DAEMON_REQUESTS_H
 #define RADIOD_DAEMON_REQUESTS_H
 
+#include "daemon/access.h"
 #include "daemon/control.h"
 #include "daemon/engine.h"
+#include "daemon/log.h"
 
 #define REQUESTS_EVENT_REUSE_MS 5.0
 
@@ -39,8 +52,35 @@ struct requests;
 struct requests *requests_create(struct engine *e, const char **err);
 void requests_destroy(struct requests *rq);
 
+/*
+ * Reloads the configuration for ReloadConfig from peer.  Returns 0 with a
+ * note in msg ("" or the keys that wait for a restart), or a negative errno
+ * with the reason in msg.
+ */
+typedef int (*requests_reload_fn)(void *arg, struct control_peer *peer, char *msg,
+				  size_t msg_len);
+
+/* The policy writes are checked against (kept by the caller, who may change
+ * it between requests); refusals are logged to lg (may be NULL). */
+void requests_set_access(struct requests *rq, const struct access_policy *p,
+			 const struct log *lg);
+
+/* The configuration file GetInfo names (kept by the caller; NULL or "" =
+ * none) and the ReloadConfig hook (NULL: none). */
+void requests_set_reload(struct requests *rq, const char *config_file, requests_reload_fn fn,
+			 void *arg);
+
 /* The control server whose counters Stats reports (set once it exists). */
 void requests_set_control(struct requests *rq, struct control *c);
+
+/*
+ * Where the settings are saved and the presets kept (daemon/persist.h):
+ * every successful change of the EQ, volume or mute is reported to it, the
+ * preset requests are answered from it, GetInfo names its active preset.
+ * Without one the preset requests get UNAVAILABLE.
+ */
+struct persist;
+void requests_set_persist(struct requests *rq, struct persist *p);
 
 /* For struct control_handler: arg is the struct requests. */
 Radio__ServerMessage *requests_handle(void *arg, struct control_peer *peer,

@@ -113,7 +113,7 @@ static int start_server(struct fixture *f, uint32_t max_clients, uint32_t idle_s
 	struct control_handler handler = {stub_request, stub_event, f};
 	const char *err = NULL;
 	char msg[256];
-	int fd = control_socket_open(f->path, msg, sizeof msg);
+	int fd = control_socket_open(f->path, CONTROL_SOCKET_MODE, (gid_t)-1, msg, sizeof msg);
 
 	if (fd < 0)
 		return -1;
@@ -268,7 +268,9 @@ static void test_a_path_too_long_for_sockaddr_un_is_refused(void **state)
 	memset(path, 'x', sizeof path);
 	path[0] = '/';
 	path[sizeof path - 1] = '\0';
-	assert_int_equal(control_socket_open(path, msg, sizeof msg), -ENAMETOOLONG);
+	assert_int_equal(control_socket_open(path, CONTROL_SOCKET_MODE, (gid_t)-1, msg,
+					     sizeof msg),
+			 -ENAMETOOLONG);
 	assert_non_null(strstr(msg, "holds 107"));
 }
 
@@ -312,7 +314,9 @@ static void test_a_live_socket_is_refused(void **state)
 	char msg[256];
 
 	assert_int_equal(start_server(f, 4, 0, 65536), 0);
-	assert_int_equal(control_socket_open(f->path, msg, sizeof msg), -EADDRINUSE);
+	assert_int_equal(control_socket_open(f->path, CONTROL_SOCKET_MODE, (gid_t)-1, msg,
+					     sizeof msg),
+			 -EADDRINUSE);
 	assert_non_null(strstr(msg, "another radiod is listening on"));
 }
 
@@ -327,7 +331,9 @@ static void test_a_file_that_is_not_a_socket_is_left_alone(void **state)
 	file = fopen(f->path, "w");
 	assert_non_null(file);
 	fclose(file);
-	assert_int_equal(control_socket_open(f->path, msg, sizeof msg), -EEXIST);
+	assert_int_equal(control_socket_open(f->path, CONTROL_SOCKET_MODE, (gid_t)-1, msg,
+					     sizeof msg),
+			 -EEXIST);
 	assert_non_null(strstr(msg, "is not a socket"));
 }
 

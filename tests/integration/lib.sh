@@ -168,3 +168,14 @@ check_xruns() {
 	check "no xrun caused by radiod" test "$blamed" -eq 0
 	check "every xrun radiod counted is one JACK reported" test "$x" -le "$logged"
 }
+
+# out_level HZ [PORT]: the level (dBFS) of HZ at PORT (radiod:out_1), measured
+# by jack_level from outside radiod: the median of three readings, because
+# one cycle the busy machine skips (an xrun) tears the sine in that reading.
+out_level() {
+	local i
+	for i in 1 2 3; do
+		"$JACK_LEVEL" -s "$JACK_SERVER" -f "$1" -d 0.4 -k 0.2 "${2:-radiod:out_1}" |
+			sed -n 's/.*level_dbfs=\([^ ]*\).*/\1/p'
+	done | sort -g | sed -n 2p
+}

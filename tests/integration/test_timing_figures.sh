@@ -39,12 +39,19 @@ done
 check "the raw histograms come with stats" test "$(jq '.histogram | length' "$T_DIR/s1.json")" -eq 3
 check "processing p50 is above zero" at_least "$(jq -r '.timing[] | select(.name == "processing") | .p50_ns' "$T_DIR/s1.json")" 1
 
-x0=$(jq .xruns "$T_DIR/s1.json")
+# The machine's own late wake-ups (JackTimedDriver lines) can land between
+# radiod's stats read and the probe joining: those count for radiod alone.
+noise() { grep -c 'JackTimedDriver::Process XRun' "$T_DIR/jackd.log"; }
+n0=$(noise)
+x0=$("$RADIOCTL" --json stats | jq .xruns)
 seen=$("$JACK_PROBE" -s "$JACK_SERVER" xruns 3) || bail "jack_probe could not overrun the graph"
 x1=$("$RADIOCTL" --json stats | jq .xruns)
-diag "jack_probe overran 3 cycles; JACK reported $seen xruns to it; radiod counted $((x1 - x0))"
+n1=$(noise)
+dx=$((x1 - x0)) dn=$((n1 - n0))
+diag "jack_probe overran 3 cycles; JACK reported $seen xruns to it; radiod counted $dx; machine noise in the window $dn"
 check "JACK reported the forced xruns" test "$seen" -ge 1
-check "radiod counts exactly the xruns JACK reports" test $((x1 - x0)) -eq "$seen"
+check "radiod counts every xrun JACK reports, and only those" \
+	sh -c "[ $dx -ge $seen ] && [ $dx -le $((seen + dn)) ]"
 
 check "reset" "$RADIOCTL" reset
 check "after reset the counts start again" test "$("$RADIOCTL" --json stats | jq .callbacks)" -lt "$c1"
