@@ -164,7 +164,7 @@ int state_save_presets(struct state_dir *d, const struct state_presets *p, char 
 int state_write_file(struct state_dir *d, const char *name, const char *kind,
 		     const char *payload, size_t len, char *err, size_t err_len);
 
-/* CRC-32 (IEEE 802.3, reflected, as zlib's crc32(0, data, len)). */
+/* CRC-32 (IEEE 802.3), computed by zlib. */
 uint32_t state_crc32(const void *data, size_t len);
 
 /* NULL when name is a valid preset name, else why not ("must not start
