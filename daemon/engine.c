@@ -583,22 +583,6 @@ fail:
 	return r;
 }
 
-void engine_disconnect(struct engine *e)
-{
-	if (e->client) {
-		/* A client the server already dropped has no graph to leave. */
-		if (!e->dropped)
-			jack_deactivate(e->client);
-		jack_client_close(e->client);
-		e->client = NULL;
-		memset(e->in, 0, sizeof e->in);
-		memset(e->out, 0, sizeof e->out);
-	}
-	e->dropped = false;
-	if (e->state != ENGINE_STOPPING)
-		e->state = ENGINE_DISCONNECTED;
-}
-
 jack_client_t *engine_detach(struct engine *e)
 {
 	jack_client_t *client = e->client;
@@ -615,6 +599,14 @@ jack_client_t *engine_detach(struct engine *e)
 	if (e->state != ENGINE_STOPPING)
 		e->state = ENGINE_DISCONNECTED;
 	return client;
+}
+
+void engine_disconnect(struct engine *e)
+{
+	jack_client_t *client = engine_detach(e);
+
+	if (client)
+		jack_client_close(client);
 }
 
 void engine_stop(struct engine *e)
