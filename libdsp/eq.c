@@ -1,3 +1,5 @@
+#include "config.h"
+
 #include "libdsp/eq.h"
 
 #include <errno.h>
@@ -5,20 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libdsp/dsp-kernels.h"
+
 /*
  * A ramp moves the coefficients every RAMP_STEP frames.  Every frame would
  * more than double the additions of a ramping section; every 4 frames costs
- * a third more (8 bands, stereo, 512 frames: 9.5 us steady, 12.6 us
- * ramping) and sounds the same.  Zipper noise measured on a 20 ms ramp
+ * a third more (scalar kernels, 8 bands, stereo, 512 frames: 9.5 us steady,
+ * 12.6 us ramping) and sounds the same.  Zipper noise measured on a 20 ms ramp
  * (energy more than 400 Hz from the test tone, relative to it): 1 kHz band
  * 0 -> +12 dB with a 5 kHz tone -73.1 dB moving every frame, -71.1 dB every
  * 4 frames, -47.0 dB every 16; 4 kHz high shelf +12 -> -12 dB with an 8 kHz
  * tone -58.1, -52.6 and -42.2 dB.
  */
-#define RAMP_STEP 4
-
-/* Frames per pass of the section kernels (a double buffer on the stack). */
-#define CHUNK 128
+#define RAMP_STEP DSP_RAMP_STEP
 
 /*
  * A section whose numerator equals its denominator passes its input and
@@ -38,11 +39,7 @@ struct eq {
 	uint32_t n_active;			/* bands that are computed */
 	uint8_t active[EQ_MAX_BANDS];
 	double state[EQ_MAX_CHANNELS][EQ_MAX_BANDS][2];
-};
-
-/* One section with its state, held in locals by the kernels. */
-struct sec {
-	double b0, b1, b2, a1, a2, s1, s2;
+	const struct dsp_kernels *k;		/* chosen at create */
 };
 
 #define BAND_MSG(i) { \
@@ -195,6 +192,7 @@ struct eq *eq_create(uint32_t n_channels, double rate, double ramp_ms, const cha
 		return NULL;
 	}
 	eq->n_channels = n_channels;
+	eq->k = dsp_kernels_select();
 	eq->ramp_frames = (uint32_t)ceil(ramp_ms * rate / 1000.0 / RAMP_STEP) * RAMP_STEP;
 	for (uint32_t i = 0; i < EQ_MAX_BANDS; i++) {
 		biquad_identity(&eq->cur[i]);
@@ -318,173 +316,55 @@ void eq_reset(struct eq *eq)
 	memset(eq->state, 0, sizeof(eq->state));
 }
 
-static inline DSP_RT void sec_run(struct sec *q, double *x)
+/* Frames off .. off + n - 1 of every channel through the active sections;
+ * the preamp is g + dg * (i + 1) at frame i. */
+static DSP_RT void run_frames(struct eq *eq, const float *const *in, float *const *out,
+			      uint32_t off, uint32_t n, double g, double dg, bool ramping,
+			      uint32_t next)
 {
-	double y = q->b0 * *x + q->s1;
+	uint32_t na = eq->n_active, nch = eq->n_channels;
 
-	q->s1 = q->b1 * *x - q->a1 * y + q->s2;
-	q->s2 = q->b2 * *x - q->a2 * y;
-	*x = y;
-}
+	if (na == 0) {
+		for (uint32_t ch = 0; ch < nch; ch++) {
+			const float *x = in[ch] + off;
+			float *y = out[ch] + off;
+			double gi = g;
 
-static inline DSP_RT void sec_ramp(struct sec *q, const struct biquad_coefs *d)
-{
-	q->b0 += d->b0;
-	q->b1 += d->b1;
-	q->b2 += d->b2;
-	q->a1 += d->a1;
-	q->a2 += d->a2;
-}
-
-/*
- * Passes of up to four sections over a buffer.  A pass is bound by the
- * latency of one section's recursion (about 9 cycles a sample) until four
- * sections fill the FPU, so n sections take ceil(n / 4) passes.  The
- * sections live in locals, so the compiler keeps their coefficients and
- * state in registers for the whole pass.  Of the layouts measured (stereo,
- * 8 bands, 512 frames, gcc 12 -O2) this took 8.3 us, one sample loop over
- * all sections 11.5 us, one section at a time over the block 13.5 us.
- */
-static inline DSP_RT void pass4(double *restrict buf, uint32_t n, struct sec *a,
-				struct sec *b, struct sec *c, struct sec *d)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		double x = buf[i];
-
-		sec_run(a, &x);
-		sec_run(b, &x);
-		sec_run(c, &x);
-		sec_run(d, &x);
-		buf[i] = x;
-	}
-}
-
-static inline DSP_RT void pass3(double *restrict buf, uint32_t n, struct sec *a,
-				struct sec *b, struct sec *c)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		double x = buf[i];
-
-		sec_run(a, &x);
-		sec_run(b, &x);
-		sec_run(c, &x);
-		buf[i] = x;
-	}
-}
-
-static inline DSP_RT void pass2(double *restrict buf, uint32_t n, struct sec *a, struct sec *b)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		double x = buf[i];
-
-		sec_run(a, &x);
-		sec_run(b, &x);
-		buf[i] = x;
-	}
-}
-
-static inline DSP_RT void pass1(double *restrict buf, uint32_t n, struct sec *a)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		double x = buf[i];
-
-		sec_run(a, &x);
-		buf[i] = x;
-	}
-}
-
-/*
- * Runs ns (1 .. 4) sections q over buf.  With dq (a ramp), the coefficients
- * move by dq at frame `next` and every RAMP_STEP frames after.
- */
-static DSP_RT void run(double *restrict buf, uint32_t n, struct sec *restrict q, uint32_t ns,
-		       const struct biquad_coefs *restrict dq, uint32_t next)
-{
-	struct sec a = q[0], b = q[ns > 1], c = q[ns > 2 ? 2 : 0], d = q[ns > 3 ? 3 : 0];
-
-	for (uint32_t i = 0; i < n;) {
-		uint32_t m = n - i;
-
-		if (dq) {
-			if (i == next) {
-				sec_ramp(&a, &dq[0]);
-				sec_ramp(&b, &dq[ns > 1]);
-				sec_ramp(&c, &dq[ns > 2 ? 2 : 0]);
-				sec_ramp(&d, &dq[ns > 3 ? 3 : 0]);
-				next += RAMP_STEP;
+			if (dg == 0.0 && g == 1.0) {
+				if (y != x)
+					memcpy(y, x, n * sizeof(*y));
+				continue;
 			}
-			if (next - i < m)
-				m = next - i;
+			for (uint32_t i = 0; i < n; i++) {
+				gi += dg;
+				y[i] = (float)(x[i] * gi);
+			}
 		}
-		switch (ns) {
-		case 4:
-			pass4(buf + i, m, &a, &b, &c, &d);
-			break;
-		case 3:
-			pass3(buf + i, m, &a, &b, &c);
-			break;
-		case 2:
-			pass2(buf + i, m, &a, &b);
-			break;
-		default:
-			pass1(buf + i, m, &a);
-			break;
-		}
-		i += m;
-	}
-	q[0] = a;
-	if (ns > 1)
-		q[1] = b;
-	if (ns > 2)
-		q[2] = c;
-	if (ns > 3)
-		q[3] = d;
-}
-
-/*
- * One channel, n <= CHUNK frames.  The preamp is g + dg * (i + 1) at frame
- * i; when ramping, dq != NULL and the coefficients step at frame `next`.
- */
-static DSP_RT void run_chunk(struct eq *eq, uint32_t ch, const float *in, float *out,
-			     uint32_t n, double g, double dg, bool ramping, uint32_t next)
-{
-	double buf[CHUNK];
-	struct sec q[EQ_MAX_BANDS];
-	struct biquad_coefs dq[EQ_MAX_BANDS];
-	const struct biquad_coefs *d = ramping ? dq : NULL;
-	double (*st)[2] = eq->state[ch];
-	uint32_t na = eq->n_active;
-
-	if (na == 0 && dg == 0.0 && g == 1.0) {
-		if (out != in)
-			memcpy(out, in, n * sizeof(*out));
 		return;
 	}
-	if (dg == 0.0) {
-		for (uint32_t i = 0; i < n; i++)
-			buf[i] = in[i] * g;
-	} else {
-		for (uint32_t i = 0; i < n; i++) {
-			g += dg;
-			buf[i] = in[i] * g;
-		}
-	}
-	for (uint32_t j = 0; j < na; j++) {
-		uint32_t b = eq->active[j];
-		const struct biquad_coefs *c = &eq->cur[b];
 
-		q[j] = (struct sec){ c->b0, c->b1, c->b2, c->a1, c->a2, st[b][0], st[b][1] };
-		if (ramping)
-			dq[j] = eq->step[b];
-	}
-	for (uint32_t k = 0; k < na; k += 4)
-		run(buf, n, q + k, na - k < 4 ? na - k : 4, d ? d + k : NULL, next);
+	struct biquad_coefs coef[EQ_MAX_BANDS], step[EQ_MAX_BANDS];
+	double st[EQ_MAX_CHANNELS * EQ_MAX_BANDS][2];
+	struct dsp_cascade c = {
+		.n_channels = nch, .n_sections = na, .n_frames = n, .next = next,
+		.g = g, .dg = dg, .coef = coef, .step = ramping ? step : NULL, .state = st,
+	};
+
 	for (uint32_t j = 0; j < na; j++) {
-		st[eq->active[j]][0] = q[j].s1;
-		st[eq->active[j]][1] = q[j].s2;
+		coef[j] = eq->cur[eq->active[j]];
+		if (ramping)
+			step[j] = eq->step[eq->active[j]];
 	}
-	for (uint32_t i = 0; i < n; i++)
-		out[i] = (float)buf[i];
+	for (uint32_t ch = 0; ch < nch; ch++) {
+		c.in[ch] = in[ch] + off;
+		c.out[ch] = out[ch] + off;
+		for (uint32_t j = 0; j < na; j++)
+			memcpy(st[ch * na + j], eq->state[ch][eq->active[j]], sizeof(st[0]));
+	}
+	eq->k->cascade(&c);
+	for (uint32_t ch = 0; ch < nch; ch++)
+		for (uint32_t j = 0; j < na; j++)
+			memcpy(eq->state[ch][eq->active[j]], st[ch * na + j], sizeof(st[0]));
 }
 
 /* Once per block: scrub the state, retire drained pass-through sections. */
@@ -500,7 +380,10 @@ static DSP_RT void tidy(struct eq *eq)
 			double *s = eq->state[ch][b];
 
 			biquad_scrub(&s[0], &s[1]);
-			level = fmax(level, fmax(fabs(s[0]), fabs(s[1])));
+			double m0 = fabs(s[0]), m1 = fabs(s[1]);	/* finite after the scrub */
+
+			level = m0 > level ? m0 : level;
+			level = m1 > level ? m1 : level;
 		}
 		if (eq->ramp_pos == eq->ramp_len && level < DRAIN_LEVEL &&
 		    is_passthrough(&eq->cur[b])) {
@@ -516,19 +399,22 @@ static DSP_RT void tidy(struct eq *eq)
 void eq_process(struct eq *eq, const float *const *in, float *const *out, uint32_t n_frames)
 {
 	for (uint32_t done = 0; done < n_frames;) {
-		uint32_t n = n_frames - done < CHUNK ? n_frames - done : CHUNK;
+		uint32_t n = n_frames - done;
 		bool ramping = eq->ramp_pos < eq->ramp_len;
 		double g = eq->preamp, dg = 0.0;
 		uint32_t next = 0;
 
 		if (ramping) {
+			/* The coefficients are recomputed from the ramp's ends
+			 * after every piece, so rounding cannot accumulate. */
+			if (n > eq->k->cascade_max_frames)
+				n = eq->k->cascade_max_frames;
 			if (n > eq->ramp_len - eq->ramp_pos)
 				n = eq->ramp_len - eq->ramp_pos;
 			dg = (eq->preamp_to - eq->preamp_from) / (double)eq->ramp_len;
 			next = (RAMP_STEP - eq->ramp_pos % RAMP_STEP) % RAMP_STEP;
 		}
-		for (uint32_t ch = 0; ch < eq->n_channels; ch++)
-			run_chunk(eq, ch, in[ch] + done, out[ch] + done, n, g, dg, ramping, next);
+		run_frames(eq, in, out, done, n, g, dg, ramping, next);
 		if (ramping) {
 			eq->ramp_pos += n;
 			if (eq->ramp_pos == eq->ramp_len)

@@ -1,3 +1,5 @@
+#include "config.h"
+
 #include "libdsp/meter.h"
 
 #include <math.h>
@@ -6,9 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libdsp/dsp-kernels.h"
+
 #define METER_MIN_RATE 8000.0
 #define METER_MAX_RATE 384000.0
-#define LANES 8
 
 /*
  * Publishing "maximum since last read".  The writer raises peak/rms with a
@@ -39,6 +42,7 @@ struct meter {
 	uint32_t fill;	/* frames in the open chunk */
 	double inv_window_frames;
 	double *ring;	/* [n_channels][n_chunks] chunk energies */
+	const struct dsp_kernels *k;	/* chosen at create */
 	struct meter_channel ch[METER_MAX_CHANNELS];
 };
 
@@ -75,6 +79,7 @@ struct meter *meter_create(uint32_t n_channels, double rate, double window_ms,
 	m->n_chunks = (uint32_t)chunks;
 	m->inv_window_frames = 1.0 / ((double)chunks * METER_CHUNK);
 	m->ring = ring;
+	m->k = dsp_kernels_select();
 	for (uint32_t c = 0; c < METER_MAX_CHANNELS; c++) {
 		atomic_init(&m->ch[c].peak, 0);
 		atomic_init(&m->ch[c].rms, 0);
@@ -96,55 +101,10 @@ uint32_t meter_channels(const struct meter *m)
 	return m->n_channels;
 }
 
-struct scan {
-	float peak;
-	uint32_t clipped;
-	double energy;
-};
-
-/*
- * LANES independent accumulators: no loop-carried latency per frame.  The
- * fixed-length loop in its own function with restrict parameters is the
- * shape GCC's -O2 vectoriser accepts (it leaves loops of unknown length
- * scalar).
- */
-static inline void scan_lanes(const float *restrict x, float *restrict pk,
-			      float *restrict e, uint32_t *restrict cl)
-{
-	for (uint32_t j = 0; j < LANES; j++) {
-		float v = x[j], a = fabsf(v);
-		pk[j] = a > pk[j] ? a : pk[j];
-		cl[j] += !(a < METER_CLIP_LEVEL);
-		e[j] += v * v;
-	}
-}
-
-static struct scan scan_fast(const float *restrict x, uint32_t n)
-{
-	float pk[LANES] = { 0 }, e[LANES] = { 0 };
-	uint32_t cl[LANES] = { 0 };
-	uint32_t i = 0;
-	for (; i + LANES <= n; i += LANES)
-		scan_lanes(x + i, pk, e, cl);
-	struct scan s = { 0.0f, 0, 0.0 };
-	for (; i < n; i++) {
-		float v = x[i], a = fabsf(v);
-		s.peak = a > s.peak ? a : s.peak;
-		s.clipped += !(a < METER_CLIP_LEVEL);
-		s.energy += (double)(v * v);
-	}
-	for (uint32_t j = 0; j < LANES; j++) {
-		s.peak = pk[j] > s.peak ? pk[j] : s.peak;
-		s.clipped += cl[j];
-		s.energy += (double)e[j];
-	}
-	return s;
-}
-
 /* The rare chunk holding a NaN, an infinity or an overflowing square. */
-static struct scan scan_careful(const float *restrict x, uint32_t n)
+static DSP_RT struct dsp_scan scan_careful(const float *restrict x, uint32_t n)
 {
-	struct scan s = { 0.0f, 0, 0.0 };
+	struct dsp_scan s = { 0.0f, 0, 0.0 };
 	for (uint32_t i = 0; i < n; i++) {
 		float v = x[i], a = fabsf(v), sq = v * v;
 		if (!isfinite(sq)) {
@@ -158,7 +118,7 @@ static struct scan scan_careful(const float *restrict x, uint32_t n)
 	return s;
 }
 
-static inline void raise_max(_Atomic uint32_t *word, float v)
+static inline DSP_RT void raise_max(_Atomic uint32_t *word, float v)
 {
 	uint32_t bits;
 	memcpy(&bits, &v, sizeof(bits));
@@ -168,8 +128,8 @@ static inline void raise_max(_Atomic uint32_t *word, float v)
 		;
 }
 
-static void measure(const struct meter *m, struct meter_channel *mc, double *ring,
-		    const float *x, uint32_t n_frames)
+static DSP_RT void measure(const struct meter *m, struct meter_channel *mc, double *ring,
+			   const float *x, uint32_t n_frames)
 {
 	uint32_t pos = m->pos, fill = m->fill, clipped = 0;
 	double open = mc->open, sum = mc->sum, fresh = mc->fresh, best = 0.0;
@@ -179,7 +139,7 @@ static void measure(const struct meter *m, struct meter_channel *mc, double *rin
 		uint32_t len = n_frames - i;
 		if (len > METER_CHUNK - fill)
 			len = METER_CHUNK - fill;
-		struct scan s = scan_fast(x + i, len);
+		struct dsp_scan s = m->k->scan(x + i, len);
 		if (!isfinite(s.energy))
 			s = scan_careful(x + i, len);
 		peak = s.peak > peak ? s.peak : peak;

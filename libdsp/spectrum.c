@@ -1,3 +1,5 @@
+#include "config.h"
+
 #include "libdsp/spectrum.h"
 
 #include <fftw3.h>
@@ -5,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "libdsp/dsp-kernels.h"
 #include "libdsp/tribuf.h"
 
 #define SPECTRUM_MIN_RATE 8000.0
@@ -12,8 +15,8 @@
 #define N_BINS (SPECTRUM_SIZE / 2 + 1)
 #define HIST_MASK (SPECTRUM_SIZE - 1)
 #define BAND_N0 13		/* band b has exact centre 10^((BAND_N0 + b) / 10) Hz */
-#define FLOOR_POWER 1e-15	/* 10^(SPECTRUM_FLOOR_DB / 10) */
-#define CEIL_POWER 1e15		/* 10^(SPECTRUM_CEIL_DB / 10) */
+/* The kernels' dB conversion (DSP_DB_FLOOR .. DSP_DB_CEIL, from 1e-15 ..
+ * 1e15) is the spectrum's range, SPECTRUM_FLOOR_DB .. SPECTRUM_CEIL_DB. */
 #define PI 3.14159265358979323846
 
 const double spectrum_band_centre_hz[SPECTRUM_BANDS] = {
@@ -21,13 +24,6 @@ const double spectrum_band_centre_hz[SPECTRUM_BANDS] = {
 	800, 1000, 1250, 1600, 2000, 2500, 3150, 4000, 5000, 6300, 8000, 10000,
 	12500, 16000, 20000,
 };
-
-/*
- * GCC's -O2 vectoriser takes loops of a fixed trip count but leaves loops of
- * unknown length scalar, so the hot loops run in blocks of LANES with a fixed
- * inner loop and a scalar tail.
- */
-#define LANES 8
 
 /* A band is the run of bins k0 .. k0 + n - 1: the first and last count with
  * the fraction of their width inside the band, the ones between in full. */
@@ -65,6 +61,7 @@ struct spectrum {
 	double hold_left[SPECTRUM_BANDS]; /* seconds */
 
 	struct tribuf *out;
+	const struct dsp_kernels *k;	/* chosen at create */
 };
 
 void spectrum_config_default(struct spectrum_config *cfg)
@@ -189,6 +186,7 @@ struct spectrum *spectrum_create(uint32_t n_channels, double rate,
 		goto oom;
 	s->n_channels = n_channels;
 	s->rate = rate;
+	s->k = dsp_kernels_select();
 	s->mono_scale = 1.0f / (float)n_channels;
 	s->attack_s = cfg->attack_ms / 1000.0;
 	s->release_s = cfg->release_ms / 1000.0;
@@ -240,21 +238,6 @@ void spectrum_destroy(struct spectrum *s)
 	free(s);
 }
 
-static inline void mix_lanes(float *restrict h, const float *const *in, uint32_t off,
-			     uint32_t n_channels, float scale)
-{
-	float acc[LANES];
-	for (uint32_t j = 0; j < LANES; j++)
-		acc[j] = in[0][off + j];
-	for (uint32_t c = 1; c < n_channels; c++) {
-		const float *restrict y = in[c] + off;
-		for (uint32_t j = 0; j < LANES; j++)
-			acc[j] += y[j];
-	}
-	for (uint32_t j = 0; j < LANES; j++)
-		h[j] = acc[j] * scale;
-}
-
 static void push(struct spectrum *s, const float *const *in, uint32_t off, uint32_t n)
 {
 	while (n) {
@@ -263,35 +246,15 @@ static void push(struct spectrum *s, const float *const *in, uint32_t off, uint3
 			len = n;
 		float *restrict h = s->hist + pos;
 		const float *restrict x = in[0] + off;
-		if (s->n_channels == 1) {
+		if (s->n_channels == 1)
 			memcpy(h, x, len * sizeof(*h));
-		} else {
-			uint32_t i = 0;
-			for (; i + LANES <= len; i += LANES)
-				mix_lanes(h + i, in, off + i, s->n_channels, s->mono_scale);
-			for (; i < len; i++) {
-				float acc = x[i];
-				for (uint32_t c = 1; c < s->n_channels; c++)
-					acc += in[c][off + i];
-				h[i] = acc * s->mono_scale;
-			}
-		}
+		else
+			s->k->mix(h, in, off, s->n_channels, len, s->mono_scale);
 		memcpy(h + SPECTRUM_SIZE, h, len * sizeof(*h));
 		s->hist_pos = (pos + len) & HIST_MASK;
 		off += len;
 		n -= len;
 	}
-}
-
-/* NaN reads the floor and infinity the ceiling, so bad input cannot
- * poison the smoothing; it leaves the history within SPECTRUM_SIZE frames. */
-static inline float power_db(double p)
-{
-	if (!(p > FLOOR_POWER))
-		return (float)SPECTRUM_FLOOR_DB;
-	if (!(p < CEIL_POWER))
-		return (float)SPECTRUM_CEIL_DB;
-	return (float)(10.0 * log10(p));
 }
 
 static void smooth_and_hold(struct spectrum *s, double dt)
@@ -325,51 +288,19 @@ static void smooth_and_hold(struct spectrum *s, double dt)
 	}
 }
 
-static inline void add_lanes(float *restrict acc, const float *restrict p)
-{
-	for (uint32_t j = 0; j < LANES; j++)
-		acc[j] += p[j];
-}
-
-static inline float sum_lanes(const float *restrict p, uint32_t n)
-{
-	float acc[LANES] = { 0 };
-	uint32_t i = 0;
-	for (; i + LANES <= n; i += LANES)
-		add_lanes(acc, p + i);
-	float sum = 0.0f;
-	for (; i < n; i++)
-		sum += p[i];
-	for (uint32_t j = 0; j < LANES; j++)
-		sum += acc[j];
-	return sum;
-}
-
-/* restrict parameters rather than restrict locals: GCC honours these. */
-static void apply_window(float *restrict out, const float *restrict x,
-			 const float *restrict w)
-{
-	for (uint32_t i = 0; i < SPECTRUM_SIZE; i++)
-		out[i] = x[i] * w[i];
-}
-
-/* |X_k|^2 of every bin: a fixed count vectorises, and at 48 kHz the bands
- * use nearly all of them anyway. */
-static void bin_power(float *restrict p, const float *restrict X)
-{
-	for (uint32_t k = 0; k < N_BINS - 1; k++)
-		p[k] = X[2 * k] * X[2 * k] + X[2 * k + 1] * X[2 * k + 1];
-	p[N_BINS - 1] = X[2 * (N_BINS - 1)] * X[2 * (N_BINS - 1)];
-}
-
 static void transform(struct spectrum *s)
 {
-	apply_window(s->fft_in, s->hist + s->hist_pos, s->window);
+	s->k->mul(s->fft_in, s->hist + s->hist_pos, s->window, SPECTRUM_SIZE);
 	fftwf_execute(s->plan);
 
+	/* |X_k|^2 of every bin: at 48 kHz the bands use nearly all of them
+	 * anyway.  The last (Nyquist) bin is real. */
 	float *p = s->power;
-	bin_power(p, (const float *)s->fft_out);
+	const float *X = (const float *)s->fft_out;
+	s->k->power(p, X, N_BINS - 1);
+	p[N_BINS - 1] = X[2 * (N_BINS - 1)] * X[2 * (N_BINS - 1)];
 
+	double pw[SPECTRUM_BANDS];
 	for (uint32_t b = 0; b < SPECTRUM_BANDS; b++) {
 		const struct band_bins *bb = &s->band[b];
 		double acc = 0.0;
@@ -378,10 +309,13 @@ static void transform(struct spectrum *s)
 		} else if (bb->n > 1) {
 			const float *pb = p + bb->k0;
 			acc = (double)bb->w_first * pb[0] + (double)bb->w_last * pb[bb->n - 1]
-				+ sum_lanes(pb + 1, bb->n - 2);
+				+ s->k->sum(pb + 1, bb->n - 2);
 		}
-		s->raw[b] = power_db(acc * s->power_scale);
+		pw[b] = acc * s->power_scale;
 	}
+	/* NaN reads the floor and infinity the ceiling, so bad input cannot
+	 * poison the smoothing; it leaves the history within SPECTRUM_SIZE frames. */
+	s->k->db(s->raw, pw, SPECTRUM_BANDS);
 
 	double dt = (double)(s->frames - s->last_frames) / s->rate;
 	s->last_frames = s->frames;
