@@ -158,14 +158,24 @@ at_most() { awk -v v="$1" -v m="$2" 'BEGIN { exit !(v <= m) }'; }
 jack_xruns_logged() { grep -c 'XRun' "$T_DIR/jackd.log"; }
 xruns_blamed_on_radiod() { grep -c 'client = radiod ' "$T_DIR/jackd.log"; }
 
-# check_xruns X: radiod reported X xruns; every one is in JACK's log and
-# none of them was radiod's fault.
+# check_xruns: every xrun radiod counted is one JACK reported, and none is
+# radiod's doing: its slowest block took less than a period. (On a busy
+# machine JACK also blames a client whose thread was simply not scheduled in
+# time; that is logged as a diagnostic, not held against radiod.)
 check_xruns() {
-	local x=$1 logged blamed
+	local json x logged blamed maxp period_ns
+	json=$("$RADIOCTL" --json stats)
+	x=$(jq .xruns <<<"$json")
+	maxp=$(jq '.timing[] | select(.name == "processing") | .max_ns' <<<"$json")
+	period_ns=$(jq '.period_frames * 1e9 / .sample_rate_hz' <<<"$json")
 	logged=$(jack_xruns_logged)
 	blamed=$(xruns_blamed_on_radiod)
-	diag "xruns: radiod counted $x, JACK logged $logged, $blamed of them blamed on radiod"
-	check "no xrun caused by radiod" test "$blamed" -eq 0
+	diag "xruns: radiod counted $x, JACK logged $logged ($blamed naming radiod); slowest block ${maxp} ns of a ${period_ns} ns period"
+	if [[ "$maxp" =~ ^[0-9.e+]+$ ]]; then
+		check "no xrun caused by radiod: its slowest block took less than a period" at_most "$maxp" "$period_ns"
+	else
+		not_ok "no xrun caused by radiod: its slowest block took less than a period" "no processing figure in: $json"
+	fi
 	check "every xrun radiod counted is one JACK reported" test "$x" -le "$logged"
 }
 

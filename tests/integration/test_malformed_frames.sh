@@ -29,6 +29,6 @@ check "truncated_frame: closed without a reply, bystander answered" \
 check "radiod still answers radioctl" "$RADIOCTL" info
 wait_until 5 sh -c "\"$RADIOCTL\" --json stats | jq -e '.callbacks > $c0 + 50'"
 check "the audio kept running" test $? -eq 0
-check_xruns "$("$RADIOCTL" --json stats | jq .xruns)"
+check_xruns
 check "the errors were counted" at_least "$("$RADIOCTL" --json stats | jq '.client_errors // 0')" 4
 finish
