@@ -1,6 +1,6 @@
 /*
  * cmd_inject.c - radioctl inject and stop: test signals generated inside
- * radiod.
+ * radiod (`inject file` is in cmd_inject_file.c).
  */
 #include "clients/ctl.h"
 
@@ -49,6 +49,10 @@ int cmd_inject(struct ctl *ctl, int argc, char **argv)
 		"  --seed N          noise, pink: the generator's seed, 0 .. 4294967295\n"
 		"Values not given take radiod's defaults.\n"
 		"\n"
+		"\n"
+		"'radioctl inject file PATH' plays an audio file instead: see\n"
+		"'radioctl inject file --help'.\n"
+		"\n"
 		"Examples: radioctl inject sine --freq 1k --level -20\n"
 		"          radioctl inject sweep --freq 20 --to 20k --duration 10 --replace\n";
 	static const struct ctl_option opts[] = {
@@ -78,6 +82,8 @@ int cmd_inject(struct ctl *ctl, int argc, char **argv)
 		case CTL_ARG_ERROR:
 			return CTL_USAGE;
 		case CTL_ARG_POSITIONAL:
+			if (!have_kind && strcmp(val, "file") == 0)
+				return cmd_inject_file(ctl, argc, argv);
 			if (have_kind)
 				return ctl_unexpected(ctl, val);
 			for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
@@ -88,7 +94,8 @@ int cmd_inject(struct ctl *ctl, int argc, char **argv)
 			}
 			if (!have_kind)
 				return ctl_fail(ctl, CTL_USAGE, "inject: '%s' is not a signal (sine, "
-						"sweep, noise, pink, impulse, multitone)", val);
+						"sweep, noise, pink, impulse, multitone) nor 'file'",
+						val);
 			sig.has_kind = 1;
 			break;
 		case OPT_FREQ:

@@ -1,6 +1,6 @@
 /*
- * cmd_status.c - radioctl's read-side commands: info, stats, reset,
- * spectrum.
+ * cmd_status.c - radioctl's read-side commands: info, stats, reset (the
+ * spectrum is in cmd_live.c, with the other views).
  */
 #include "clients/ctl.h"
 
@@ -41,13 +41,44 @@ int cmd_stats(struct ctl *ctl, int argc, char **argv)
 		"(peak and RMS in dBFS, clipped samples), and what radiod dropped.\n"
 		"\n"
 		"With --json: the Stats message of radio.proto, times in ns, with the raw\n"
-		"sparse histograms (index/bucket_count pairs) for any other percentile.\n";
+		"sparse histograms (index/bucket_count pairs) for any other percentile.\n"
+		"\n"
+		"  --prometheus  print the Prometheus text format instead, as radiod serves\n"
+		"                it on /metrics: counted since radiod started (a reset does\n"
+		"                not show), timing histograms in seconds with fixed buckets;\n"
+		"                for node_exporter's textfile collector. Write to a temporary\n"
+		"                file and rename it, so the collector never reads half a\n"
+		"                file:\n"
+		"                  radioctl stats --prometheus >DIR/radiod.prom.tmp &&\n"
+		"                  mv DIR/radiod.prom.tmp DIR/radiod.prom\n";
+	static const struct ctl_option opts[] = {
+		{ "prometheus", 1, false },
+		{ NULL, 0, false },
+	};
+	struct ctl_args a = { argc, argv, 1, false };
 	Radio__Reply *reply;
-	bool helped;
-	int r = ctl_args_none(ctl, argc, argv, "stats", help, &helped);
+	bool prometheus = false;
+	const char *val;
+	int r;
 
-	if (r != CTL_OK || helped)
-		return r;
+	while ((r = ctl_next_arg(ctl, &a, opts, &val)) != CTL_ARG_END) {
+		switch (r) {
+		case CTL_ARG_HELP:
+			return ctl_help(ctl, "stats [--prometheus]", help);
+		case CTL_ARG_ERROR:
+			return CTL_USAGE;
+		case CTL_ARG_POSITIONAL:
+			return ctl_unexpected(ctl, val);
+		default:
+			prometheus = true;
+			break;
+		}
+	}
+	if (prometheus && ctl->json)
+		return ctl_fail(ctl, CTL_USAGE, "stats: --prometheus and --json are two output "
+				"formats; choose one");
+	if (prometheus)
+		return ctl_stats_prometheus(ctl);
 	if ((r = ctl_connect(ctl)) != CTL_OK)
 		return r;
 	/* The histograms are for scripts; the table needs only the percentiles. */
@@ -78,29 +109,5 @@ int cmd_reset(struct ctl *ctl, int argc, char **argv)
 	if (r < 0)
 		return ctl_client_error(ctl, r);
 	ctl_json_empty(ctl);
-	return CTL_OK;
-}
-
-int cmd_spectrum(struct ctl *ctl, int argc, char **argv)
-{
-	static const char help[] =
-		"Prints the 31 third-octave bands of the output once: centre frequency,\n"
-		"smoothed level and peak hold in dBFS, and a bar from -96 to 0 dBFS.\n";
-	Radio__Reply *reply;
-	bool helped;
-	int r = ctl_args_none(ctl, argc, argv, "spectrum", help, &helped);
-
-	if (r != CTL_OK || helped)
-		return r;
-	if ((r = ctl_connect(ctl)) != CTL_OK)
-		return r;
-	r = radioclient_get_spectrum(ctl->rc, &reply);
-	if (r < 0)
-		return ctl_client_error(ctl, r);
-	if (ctl->json)
-		ctl_json_message(ctl->out, &reply->spectrum->base);
-	else
-		ctl_print_spectrum(ctl->out, reply->spectrum);
-	radioclient_reply_free(reply);
 	return CTL_OK;
 }

@@ -15,18 +15,29 @@
 
 static const struct ctl_command commands[] = {
 	{ "info", cmd_info, "info", "radiod's versions, JACK setup, engine state, RT thread" },
-	{ "stats", cmd_stats, "stats", "timing statistics, counters and meters" },
+	{ "stats", cmd_stats, "stats [--prometheus]", "timing statistics, counters and meters" },
 	{ "reset", cmd_reset, "reset", "start the statistics afresh" },
 	{ "eq", cmd_eq, "eq [show|set|band|bypass] ...", "show or change the equaliser" },
 	{ "volume", cmd_volume, "volume [DB] [--ramp MS]", "show or set the volume" },
 	{ "mute", cmd_mute, "mute on|off", "mute or unmute the output" },
-	{ "inject", cmd_inject, "inject sine|sweep|noise|pink|impulse|multitone [OPTIONS]",
-	  "play a test signal" },
-	{ "stop", cmd_stop, "stop", "stop the test signal" },
-	{ "spectrum", cmd_spectrum, "spectrum", "the 31 third-octave bands, once" },
+	{ "inject", cmd_inject, "inject sine|sweep|noise|pink|impulse|multitone|file [OPTIONS]",
+	  "play a test signal or an audio file" },
+	{ "stop", cmd_stop, "stop", "stop the test signal or file" },
+	{ "spectrum", cmd_spectrum, "spectrum [--live|--once] [OPTIONS]",
+	  "the 31 third-octave bands: live on a terminal, else once" },
+	{ "meters", cmd_meters, "meters [OPTIONS]", "live peak/RMS/clip meters per channel" },
+	{ "watch", cmd_watch, "watch [OPTIONS]", "live statistics in one refreshing table" },
+	{ "measure", cmd_measure, "measure thd|response|latency [OPTIONS]",
+	  "measure THD+N, frequency response or loop latency" },
 	{ "preset", cmd_preset, "preset [list|save|load|delete] [NAME]",
 	  "list, save, load or delete named EQ presets" },
 	{ "reload", cmd_reload, "reload", "make radiod read its configuration file again" },
+	{ "record", cmd_record, "record --duration D --interval I -o FILE [--label TEXT]",
+	  "record a benchmark session of radiod's timing" },
+	{ "compare", cmd_compare, "compare A.json B.json [--threshold-... ]",
+	  "compare two sessions; exit 1 when B regresses" },
+	{ "plot", cmd_plot, "plot SESSION.json -o OUT.png|OUT.svg",
+	  "draw a session's histograms and time series (gnuplot)" },
 };
 
 void ctl_init(struct ctl *ctl, FILE *out)
@@ -199,11 +210,12 @@ int ctl_next_arg(struct ctl *ctl, struct ctl_args *a, const struct ctl_option *o
 		}
 		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0)
 			return CTL_ARG_HELP;
-		if (arg[1] != '-')
+		/* "-o": an option of opts with a one-letter name, never "-o=x". */
+		if (arg[1] != '-' && (arg[2] != '\0' || !find_option(opts, arg + 1, 1)))
 			return usage_error(ctl, "unknown option '%s'", arg);
 
-		name = arg + 2;
-		eq = strchr(name, '=');
+		name = arg + (arg[1] == '-' ? 2 : 1);
+		eq = arg[1] == '-' ? strchr(name, '=') : NULL;
 		len = eq ? (size_t)(eq - name) : strlen(name);
 		o = find_option(opts, name, len);
 		if (!o) {
@@ -585,7 +597,9 @@ static void print_help(struct ctl *ctl)
 		"  3  cannot connect to radiod's socket\n"
 		"  4  no reply within --timeout\n"
 		"  5  connection lost, or a reply radioctl does not understand\n"
-		"  6  any other failure (out of memory, cannot write the output)\n",
+		"  6  any other failure (out of memory, cannot write the output)\n"
+		"  7  an input file (a session, an audio file) cannot be read or is not valid\n"
+		"Some commands give 1 a meaning of their own (compare: B regressed).\n",
 		path, CTL_TIMEOUT_MAX, CTL_DEFAULT_TIMEOUT_MS);
 }
 

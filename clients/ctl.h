@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "clients/radioclient.h"
 
 /* Exit codes, also listed by `radioctl --help`. */
@@ -27,6 +29,8 @@ enum ctl_exit {
 	CTL_TIMEOUT = 4,	/* no reply within --timeout */
 	CTL_PROTOCOL = 5,	/* connection lost, or a reply that makes no sense */
 	CTL_FAILURE = 6,	/* anything else (out of memory, cannot write output) */
+	CTL_BAD_INPUT = 7,	/* an input file (a session, an audio file) cannot be read or
+				 * is invalid */
 };
 
 #define CTL_DEFAULT_TIMEOUT_MS 5000
@@ -91,8 +95,9 @@ struct ctl_args {
  * when it takes one), a positional (*val), CTL_ARG_HELP, CTL_ARG_END or
  * CTL_ARG_ERROR. The global options (--socket, --timeout, --json) are taken
  * anywhere on the line. "--name=value" and "--name value" both work; an
- * argument that reads as a negative number ("-6") is a positional. opts is
- * terminated by an entry with name NULL. */
+ * option of opts with a one-letter name is also "-n value"; an argument that
+ * reads as a negative number ("-6") is a positional. opts is terminated by
+ * an entry with name NULL. */
 int ctl_next_arg(struct ctl *ctl, struct ctl_args *a, const struct ctl_option *opts,
 		 const char **val);
 
@@ -166,15 +171,28 @@ int ctl_args_none(struct ctl *ctl, int argc, char **argv, const char *synopsis,
 
 int cmd_info(struct ctl *ctl, int argc, char **argv);
 int cmd_stats(struct ctl *ctl, int argc, char **argv);
+/* `stats --prometheus` (cmd_prometheus.c): GetStats since radiod started,
+ * printed as proto/metrics_text.h's exposition. */
+int ctl_stats_prometheus(struct ctl *ctl);
 int cmd_reset(struct ctl *ctl, int argc, char **argv);
+/* The live views (cmd_live.c): spectrum (once, or live), meters, watch. */
 int cmd_spectrum(struct ctl *ctl, int argc, char **argv);
+int cmd_meters(struct ctl *ctl, int argc, char **argv);
+int cmd_watch(struct ctl *ctl, int argc, char **argv);
+/* measure thd|response|latency (cmd_measure.c). */
+int cmd_measure(struct ctl *ctl, int argc, char **argv);
 int cmd_eq(struct ctl *ctl, int argc, char **argv);
 int cmd_volume(struct ctl *ctl, int argc, char **argv);
 int cmd_mute(struct ctl *ctl, int argc, char **argv);
 int cmd_inject(struct ctl *ctl, int argc, char **argv);
+/* `inject file` (cmd_inject_file.c); argv[0] is "inject", "file" follows. */
+int cmd_inject_file(struct ctl *ctl, int argc, char **argv);
 int cmd_stop(struct ctl *ctl, int argc, char **argv);
 int cmd_preset(struct ctl *ctl, int argc, char **argv);
 int cmd_reload(struct ctl *ctl, int argc, char **argv);
+int cmd_record(struct ctl *ctl, int argc, char **argv);
+int cmd_compare(struct ctl *ctl, int argc, char **argv);
+int cmd_plot(struct ctl *ctl, int argc, char **argv);
 
 /* --------------------------------------------------------------- output */
 
@@ -185,11 +203,23 @@ void ctl_print_eq(FILE *out, const Radio__Eq *eq);
 void ctl_print_volume(FILE *out, const Radio__Volume *volume);
 void ctl_print_spectrum(FILE *out, const Radio__Spectrum *spectrum);
 
-/* JSON (ctl_json.c): a message as protobuf's JSON mapping, keeping the
- * .proto field names: absent fields left out, enums as their names, 64-bit
- * integers as plain numbers, non-finite floats as "NaN"/"Infinity"/
- * "-Infinity"; one document and a newline. */
-void ctl_json_message(FILE *out, const ProtobufCMessage *msg);
+/* JSON (ctl_json.c), built with jansson. A message follows protobuf's JSON
+ * mapping, keeping the .proto field names: absent fields left out, enums as
+ * their names, 64-bit integers as plain numbers, non-finite floats as
+ * "NaN"/"Infinity"/"-Infinity". radioctl writes JSON compact, one document
+ * and a newline, reals with 15 significant digits. */
+/* The message as a jansson object, owned by the caller; NULL when out of
+ * memory. */
+json_t *ctl_json_from_message(const ProtobufCMessage *msg);
+/* Writes the message as one document. Returns 0, -ENOMEM (nothing
+ * written) or -EIO. */
+int ctl_json_message(FILE *out, const ProtobufCMessage *msg);
+/* Writes v (may be NULL: -ENOMEM) as one document. Returns as above. */
+int ctl_json_print(FILE *out, const json_t *v);
+/* Values as radioctl writes them; each NULL when out of memory. */
+json_t *ctl_json_real(double v);	/* non-finite: "NaN", "Infinity", "-Infinity" */
+json_t *ctl_json_u64(uint64_t v);	/* above INT64_MAX: a decimal string */
+json_t *ctl_json_text(const char *s);	/* invalid UTF-8 becomes U+FFFD */
 /* s as a JSON string, quotes included; invalid UTF-8 becomes U+FFFD. */
 void ctl_json_string(FILE *out, const char *s);
 

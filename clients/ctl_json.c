@@ -3,39 +3,53 @@
  * descriptor: a field added to radio.proto shows up in `radioctl --json`
  * without a change here.
  *
- * By hand rather than with a JSON library because the build has none yet;
- * the output is one line, keys are the .proto field names, and strings are
- * escaped for JSON and made valid UTF-8.
+ * The walk builds a jansson tree; jansson escapes the strings and writes the
+ * numbers. Two choices of ours shape the numbers it writes:
+ * - Reals are written with 15 significant digits (DBL_DIG): every decimal
+ *   of up to 15 digits (a Q of 0.707, a frequency of 997.3) comes back as
+ *   typed, where 17 digits would show binary noise (0.70699999999999996);
+ *   a computed value loses at most half a unit in its 15th digit.
+ * - A float field is first turned into the double nearest its shortest
+ *   decimal (-6.02f becomes -6.02, not -6.0199999809265137), which the 15
+ *   digits then write back exactly.
  */
 #include "clients/ctl.h"
 
+#include <errno.h>
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The shortest text that reads back as the same double (or float). */
-static void json_double(FILE *out, double v, bool single)
+#define JSON_FLAGS (JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(DBL_DIG))
+
+/* "NaN" and the infinities as strings, as protobuf's JSON mapping has them
+ * (JSON has no such numbers). */
+static json_t *non_finite(double v)
 {
-	char buf[40];
+	if (isnan(v))
+		return json_string("NaN");
+	return json_string(v > 0 ? "Infinity" : "-Infinity");
+}
 
-	if (isnan(v)) {
-		fputs("\"NaN\"", out);
-		return;
-	}
-	if (isinf(v)) {
-		fputs(v > 0 ? "\"Infinity\"" : "\"-Infinity\"", out);
-		return;
-	}
-	for (int prec = single ? 6 : 15; prec <= 17; prec++) {
-		double back;
+json_t *ctl_json_real(double v)
+{
+	return isfinite(v) ? json_real(v) : non_finite(v);
+}
 
-		snprintf(buf, sizeof buf, "%.*g", prec, v);
-		back = strtod(buf, NULL);
-		if (single ? (float)back == (float)v : back == v)
+static json_t *json_float(float f)
+{
+	char buf[32];
+
+	if (!isfinite(f))
+		return non_finite(f);
+	for (int prec = FLT_DIG; prec <= 9; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, (double)f);
+		if (strtof(buf, NULL) == f)
 			break;
 	}
-	fputs(buf, out);
+	return json_real(strtod(buf, NULL));
 }
 
 /* Length of the valid UTF-8 sequence at s, 0 when it is not one. */
@@ -65,146 +79,133 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-void ctl_json_string(FILE *out, const char *s)
+/* jansson takes only valid UTF-8; a string from radiod (a JACK server name,
+ * a path) is not promised to be. */
+json_t *ctl_json_text(const char *s)
 {
+	static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 	const unsigned char *p = (const unsigned char *)s;
+	size_t len = strlen(s), bad = 0;
+	char *clean, *q;
+	json_t *v;
 
-	fputc('"', out);
-	while (*p) {
-		size_t n = utf8_len(p);
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_len(p + i);
 
-		if (n == 0) {
-			fputs("\\ufffd", out);
-			p++;
-			continue;
-		}
-		if (n > 1) {
-			fwrite(p, 1, n, out);
-			p += n;
-			continue;
-		}
-		switch (*p) {
-		case '"':
-			fputs("\\\"", out);
-			break;
-		case '\\':
-			fputs("\\\\", out);
-			break;
-		case '\b':
-			fputs("\\b", out);
-			break;
-		case '\f':
-			fputs("\\f", out);
-			break;
-		case '\n':
-			fputs("\\n", out);
-			break;
-		case '\r':
-			fputs("\\r", out);
-			break;
-		case '\t':
-			fputs("\\t", out);
-			break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
-		}
-		p++;
+		bad += n == 0;
+		i += n ? n : 1;
 	}
-	fputc('"', out);
+	if (!bad)
+		return json_stringn(s, len);
+	clean = malloc(len + 2 * bad + 1);
+	if (!clean)
+		return NULL;
+	q = clean;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_len(p + i);
+
+		if (n) {
+			memcpy(q, p + i, n);
+			q += n;
+			i += n;
+		} else {
+			memcpy(q, replacement, 3);
+			q += 3;
+			i++;
+		}
+	}
+	v = json_stringn(clean, (size_t)(q - clean));
+	free(clean);
+	return v;
 }
 
-static void json_base64(FILE *out, const ProtobufCBinaryData *b)
+static json_t *json_base64(const ProtobufCBinaryData *b)
 {
 	static const char digits[] =
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char *text = malloc((b->len + 2) / 3 * 4 + 1), *q = text;
+	json_t *v;
 
-	fputc('"', out);
+	if (!text)
+		return NULL;
 	for (size_t i = 0; i < b->len; i += 3) {
-		uint32_t v = (uint32_t)b->data[i] << 16;
+		uint32_t w = (uint32_t)b->data[i] << 16;
 		size_t left = b->len - i;
 
 		if (left > 1)
-			v |= (uint32_t)b->data[i + 1] << 8;
+			w |= (uint32_t)b->data[i + 1] << 8;
 		if (left > 2)
-			v |= b->data[i + 2];
-		fputc(digits[v >> 18 & 63], out);
-		fputc(digits[v >> 12 & 63], out);
-		fputc(left > 1 ? digits[v >> 6 & 63] : '=', out);
-		fputc(left > 2 ? digits[v & 63] : '=', out);
+			w |= b->data[i + 2];
+		*q++ = digits[w >> 18 & 63];
+		*q++ = digits[w >> 12 & 63];
+		*q++ = left > 1 ? digits[w >> 6 & 63] : '=';
+		*q++ = left > 2 ? digits[w & 63] : '=';
 	}
-	fputc('"', out);
+	*q = '\0';
+	v = json_string(text);
+	free(text);
+	return v;
 }
 
-static void json_message(FILE *out, const ProtobufCMessage *msg);
+/* jansson's integers are long long: a uint64 above INT64_MAX (no counter of
+ * radiod gets there: 2^63 ns is 292 years) is written as a decimal string,
+ * as protobuf's JSON mapping writes every 64-bit integer. */
+json_t *ctl_json_u64(uint64_t v)
+{
+	char buf[24];
 
-/* One value of field f stored at p. */
-static void json_value(FILE *out, const ProtobufCFieldDescriptor *f, const void *p)
+	if (v <= (uint64_t)INT64_MAX)
+		return json_integer((json_int_t)v);
+	snprintf(buf, sizeof buf, "%" PRIu64, v);
+	return json_string(buf);
+}
+
+/* One value of field f stored at p; NULL when out of memory. */
+static json_t *json_value(const ProtobufCFieldDescriptor *f, const void *p)
 {
 	switch (f->type) {
 	case PROTOBUF_C_TYPE_INT32:
 	case PROTOBUF_C_TYPE_SINT32:
 	case PROTOBUF_C_TYPE_SFIXED32:
-		fprintf(out, "%" PRId32, *(const int32_t *)p);
-		break;
+		return json_integer(*(const int32_t *)p);
 	case PROTOBUF_C_TYPE_UINT32:
 	case PROTOBUF_C_TYPE_FIXED32:
-		fprintf(out, "%" PRIu32, *(const uint32_t *)p);
-		break;
+		return json_integer(*(const uint32_t *)p);
 	case PROTOBUF_C_TYPE_INT64:
 	case PROTOBUF_C_TYPE_SINT64:
 	case PROTOBUF_C_TYPE_SFIXED64:
-		fprintf(out, "%" PRId64, *(const int64_t *)p);
-		break;
+		return json_integer(*(const int64_t *)p);
 	case PROTOBUF_C_TYPE_UINT64:
 	case PROTOBUF_C_TYPE_FIXED64:
-		fprintf(out, "%" PRIu64, *(const uint64_t *)p);
-		break;
+		return ctl_json_u64(*(const uint64_t *)p);
 	case PROTOBUF_C_TYPE_FLOAT:
-		json_double(out, *(const float *)p, true);
-		break;
+		return json_float(*(const float *)p);
 	case PROTOBUF_C_TYPE_DOUBLE:
-		json_double(out, *(const double *)p, false);
-		break;
+		return ctl_json_real(*(const double *)p);
 	case PROTOBUF_C_TYPE_BOOL:
-		fputs(*(const protobuf_c_boolean *)p ? "true" : "false", out);
-		break;
+		return json_boolean(*(const protobuf_c_boolean *)p);
 	case PROTOBUF_C_TYPE_ENUM: {
 		int v = *(const int *)p;
 		const ProtobufCEnumValue *ev = protobuf_c_enum_descriptor_get_value(
 			(const ProtobufCEnumDescriptor *)f->descriptor, v);
 
 		/* A value newer than this build: the number, as the mapping allows. */
-		if (ev)
-			ctl_json_string(out, ev->name);
-		else
-			fprintf(out, "%d", v);
-		break;
+		return ev ? json_string(ev->name) : json_integer(v);
 	}
 	case PROTOBUF_C_TYPE_STRING: {
 		const char *s = *(char *const *)p;
 
-		if (s)
-			ctl_json_string(out, s);
-		else
-			fputs("null", out);
-		break;
+		return s ? ctl_json_text(s) : json_null();
 	}
 	case PROTOBUF_C_TYPE_BYTES:
-		json_base64(out, (const ProtobufCBinaryData *)p);
-		break;
+		return json_base64((const ProtobufCBinaryData *)p);
 	case PROTOBUF_C_TYPE_MESSAGE: {
 		const ProtobufCMessage *m = *(ProtobufCMessage *const *)p;
 
-		if (m)
-			json_message(out, m);
-		else
-			fputs("null", out);
-		break;
+		return m ? ctl_json_from_message(m) : json_null();
 	}
 	}
+	return json_null();
 }
 
 /* The size of one element of a repeated field of type t. */
@@ -272,44 +273,69 @@ static bool present(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor 
 	return true;
 }
 
-static void json_message(FILE *out, const ProtobufCMessage *msg)
+static json_t *repeated_value(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f)
+{
+	size_t n = *(const size_t *)member_at(msg, f->quantifier_offset);
+	const char *arr = *(const char *const *)member_at(msg, f->offset);
+	size_t size = element_size(f->type);
+	json_t *a = json_array();
+
+	for (size_t k = 0; a && k < n; k++) {
+		if (json_array_append_new(a, json_value(f, arr + k * size)) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	return a;
+}
+
+json_t *ctl_json_from_message(const ProtobufCMessage *msg)
 {
 	const ProtobufCMessageDescriptor *d = msg->descriptor;
-	bool first = true;
+	json_t *o = json_object();
 
-	fputc('{', out);
-	for (unsigned i = 0; i < d->n_fields; i++) {
+	for (unsigned i = 0; o && i < d->n_fields; i++) {
 		const ProtobufCFieldDescriptor *f = &d->fields[i];
-		const void *member = member_at(msg, f->offset);
+		json_t *v;
 
 		if (!present(msg, f))
 			continue;
-		if (!first)
-			fputc(',', out);
-		first = false;
-		ctl_json_string(out, f->name);
-		fputc(':', out);
-		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-			size_t n = *(const size_t *)member_at(msg, f->quantifier_offset);
-			const char *arr = *(const char *const *)member;
-			size_t size = element_size(f->type);
-
-			fputc('[', out);
-			for (size_t k = 0; k < n; k++) {
-				if (k)
-					fputc(',', out);
-				json_value(out, f, arr + k * size);
-			}
-			fputc(']', out);
-		} else {
-			json_value(out, f, member);
+		if (f->label == PROTOBUF_C_LABEL_REPEATED)
+			v = repeated_value(msg, f);
+		else
+			v = json_value(f, member_at(msg, f->offset));
+		/* set_new takes v even when it fails, and refuses a NULL v. */
+		if (json_object_set_new(o, f->name, v) < 0) {
+			json_decref(o);
+			o = NULL;
 		}
 	}
-	fputc('}', out);
+	return o;
 }
 
-void ctl_json_message(FILE *out, const ProtobufCMessage *msg)
+int ctl_json_print(FILE *out, const json_t *v)
 {
-	json_message(out, msg);
-	fputc('\n', out);
+	if (!v)
+		return -ENOMEM;
+	if (json_dumpf(v, out, JSON_FLAGS) < 0 || fputc('\n', out) == EOF)
+		return -EIO;
+	return 0;
+}
+
+int ctl_json_message(FILE *out, const ProtobufCMessage *msg)
+{
+	json_t *v = ctl_json_from_message(msg);
+	int r = ctl_json_print(out, v);
+
+	json_decref(v);
+	return r;
+}
+
+void ctl_json_string(FILE *out, const char *s)
+{
+	json_t *v = ctl_json_text(s);
+
+	if (v)
+		json_dumpf(v, out, JSON_FLAGS);
+	json_decref(v);
 }

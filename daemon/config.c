@@ -1,9 +1,11 @@
 #include "daemon/config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <grp.h>
 #include <ini.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@ enum key_type {
 	K_BOOL,
 	K_PORTS,
 	K_GROUP,
+	K_LISTEN,	/* ADDRESS[:PORT] */
 };
 
 /* One key: where it lives in struct config, its range, when it applies. */
@@ -64,6 +67,8 @@ static const struct key keys[] = {
 	{"audio", "eq_bands", K_UINT, CONFIG_AT_RESTART, FIELD(eq_bands), 0, 1, 16},
 	{"audio", "ramp_ms", K_DOUBLE, CONFIG_AT_RELOAD, FIELD(ramp_ms), 0, 0, 10000},
 	{"audio", "volume_db", K_DOUBLE, CONFIG_AT_RESTART, FIELD(volume_db), 0, -120, 12},
+	{"metrics", "enabled", K_BOOL, CONFIG_AT_RESTART, FIELD(metrics_enabled), 0, 0, 0},
+	{"metrics", "listen", K_LISTEN, CONFIG_AT_RESTART, FIELD(metrics_listen), 0, 0, 0},
 };
 
 #define N_KEYS (sizeof keys / sizeof keys[0])
@@ -91,6 +96,9 @@ void config_defaults(struct config *cfg)
 	cfg->eq_bands = 8;
 	cfg->ramp_ms = 50.0;
 	cfg->volume_db = 0.0;
+	strcpy(cfg->metrics_listen.text, "127.0.0.1:9469");
+	strcpy(cfg->metrics_listen.host, "127.0.0.1");
+	cfg->metrics_listen.port = CONFIG_DEFAULT_METRICS_PORT;
 }
 
 static void *field(struct config *cfg, const struct key *k)
@@ -287,6 +295,61 @@ static int parse_group(struct parse *ps, const struct key *k, const char *v,
 	return fail(ps, "%s: cannot look up group '%s': %s", k->name, v, strerror(r));
 }
 
+/* ADDRESS[:PORT], the address numeric so that reading the file never
+ * waits for a name service. */
+static int parse_listen(struct parse *ps, const struct key *k, const char *v,
+			struct config_listen *out)
+{
+	static const char want[] = "want ADDRESS[:PORT], e.g. 127.0.0.1:9469 or [::1]:9469";
+	size_t n = strlen(v), host_len;
+	const char *host = v, *port = NULL;
+	unsigned char addr[sizeof(struct in6_addr)];
+	char h[CONFIG_LISTEN_MAX];
+	unsigned long p = CONFIG_DEFAULT_METRICS_PORT;
+
+	if (n == 0)
+		return fail(ps, "%s: empty (%s)", k->name, want);
+	if (n >= sizeof out->text)
+		return fail(ps, "%s: longer than %zu characters", k->name, sizeof out->text - 1);
+	if (v[0] == '[') {
+		const char *close = strchr(v, ']');
+
+		if (!close || (close[1] != '\0' && close[1] != ':'))
+			return fail(ps, "%s: '%s': no ']' closing the IPv6 address (%s)", k->name, v,
+				    want);
+		host = v + 1;
+		host_len = (size_t)(close - host);
+		if (close[1] == ':')
+			port = close + 2;
+	} else {
+		const char *colon = strchr(v, ':');
+
+		if (colon && strchr(colon + 1, ':'))
+			return fail(ps, "%s: '%s': an IPv6 address goes in brackets (%s)", k->name, v,
+				    want);
+		host_len = colon ? (size_t)(colon - v) : n;
+		if (colon)
+			port = colon + 1;
+	}
+	memcpy(h, host, host_len);
+	h[host_len] = '\0';
+	if (inet_pton(v[0] == '[' ? AF_INET6 : AF_INET, h, addr) != 1)
+		return fail(ps, "%s: '%s' is not a numeric %s address (%s)", k->name, h,
+			    v[0] == '[' ? "IPv6" : "IPv4", want);
+	if (port) {
+		char *end;
+
+		errno = 0;
+		p = isdigit((unsigned char)port[0]) ? strtoul(port, &end, 10) : ULONG_MAX;
+		if (p == ULONG_MAX || *end != '\0' || errno || p > 65535)
+			return fail(ps, "%s: port '%s' is not a number in 0..65535", k->name, port);
+	}
+	memcpy(out->text, v, n + 1);
+	memcpy(out->host, h, host_len + 1);
+	out->port = (uint16_t)p;
+	return 1;
+}
+
 static int parse_value(struct parse *ps, const struct key *k, const char *v)
 {
 	struct config *c = &ps->cfg;
@@ -308,6 +371,8 @@ static int parse_value(struct parse *ps, const struct key *k, const char *v)
 		return parse_ports(ps, k, v, field(c, k), port_count(c, k));
 	case K_GROUP:
 		return parse_group(ps, k, v, field(c, k));
+	case K_LISTEN:
+		return parse_listen(ps, k, v, field(c, k));
 	}
 	return fail(ps, "%s: unknown type", k->name);
 }
@@ -555,6 +620,9 @@ static bool key_equal(const struct config *a, const struct config *b, const stru
 
 		return strcmp(g->name, h->name) == 0 && g->gid == h->gid;
 	}
+	case K_LISTEN:
+		return strcmp(((const struct config_listen *)x)->text,
+			      ((const struct config_listen *)y)->text) == 0;
 	}
 	return false;
 }
@@ -611,6 +679,9 @@ static void format_value(const struct config *c, const struct key *k, char *out,
 	}
 	case K_GROUP:
 		snprintf(out, len, "'%s'", ((const struct config_group *)x)->name);
+		return;
+	case K_LISTEN:
+		snprintf(out, len, "'%s'", ((const struct config_listen *)x)->text);
 		return;
 	}
 	snprintf(out, len, "?");

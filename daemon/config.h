@@ -48,11 +48,22 @@
  *                          one, and of mute: 0..10000; default 50
  *   volume_db = DB         volume at start when no saved state brings its
  *                          own (ramped up from silence): -120..12; default 0
+ *   [metrics]
+ *   enabled = BOOL         serve the statistics to Prometheus over HTTP at
+ *                          http://LISTEN/metrics (daemon/metrics.h);
+ *                          default no
+ *   listen = ADDR          where: ADDRESS[:PORT]; default 127.0.0.1:9469.
+ *                          Anyone who reaches it reads every statistic
+ *                          (nothing can be changed through it): keep it on
+ *                          loopback unless the network is trusted
  *
  * BOOL is yes/no, true/false, on/off or 1/0.  PORTS is a list of JACK port
  * names separated by spaces or commas.  GROUP is a group name, resolved when
  * the file is read (an unknown group is an error), or a numeric gid.  OCTAL
- * is 1 to 4 octal digits.
+ * is 1 to 4 octal digits.  ADDR is a numeric IPv4 address or an IPv6 one
+ * in brackets ("[::1]:9469"; names are not looked up), then optionally ':'
+ * and a port 0..65535 (0: any free port, which radiod logs; none:
+ * CONFIG_DEFAULT_METRICS_PORT).
  *
  * Syntax: "[section]" lines and "key = value" lines (':' works too); leading
  * whitespace is ignored, so a line is always one key (no continuation
@@ -79,6 +90,15 @@
 #define CONFIG_PORT_NAME_MAX 320	/* JACK2's full port name size */
 #define CONFIG_PATH_MAX 108	/* a sockaddr_un path, terminator included */
 #define CONFIG_DEFAULT_SOCKET_MODE 0660
+#define CONFIG_LISTEN_MAX 64	/* "[IPv6]:PORT" as written, terminator included */
+#define CONFIG_DEFAULT_METRICS_PORT 9469
+
+/* A listening address as written, and its parts. */
+struct config_listen {
+	char text[CONFIG_LISTEN_MAX];
+	char host[CONFIG_LISTEN_MAX];	/* numeric, without brackets */
+	uint16_t port;			/* 0 = any free port */
+};
 
 /* A group as written ("" = none) and the gid it named when read. */
 struct config_group {
@@ -108,6 +128,9 @@ struct config {
 	uint32_t eq_bands;
 	double ramp_ms;
 	double volume_db;
+	/* [metrics] */
+	bool metrics_enabled;
+	struct config_listen metrics_listen;
 };
 
 /* A command-line option that overrides a key of the file. */

@@ -178,6 +178,8 @@ static void peer_free(struct control_peer *p)
 {
 	struct control *c = p->ctl;
 
+	if (c->handler.closed)
+		c->handler.closed(c->handler.arg, p);
 	TAILQ_REMOVE(&c->peers, p, entry);
 	c->n.clients--;
 	if (p->sub_timer)

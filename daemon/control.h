@@ -82,6 +82,9 @@ struct control_handler {
 	/* An Event of that kind, valid until the next call; NULL = none. */
 	Radio__ServerMessage *(*event)(void *arg, enum control_event_kind kind);
 	void *arg;
+	/* peer is about to be freed (it disconnected, was dropped, or the
+	 * server is going away); what it owned must be let go.  NULL = none. */
+	void (*closed)(void *arg, struct control_peer *peer);
 };
 
 /* Counted since start; Stats reports them. */

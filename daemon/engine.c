@@ -15,6 +15,8 @@
 #include <jack/jack.h>
 #include <jack/ringbuffer.h>
 
+#include "daemon/capture.h"
+#include "daemon/inject_stream.h"
 #include "libdsp/gain.h"
 #include "libdsp/histogram.h"
 #include "libdsp/meter.h"
@@ -94,6 +96,10 @@ struct engine {
 	bool dropped;		/* the server shut us down: the client is dead */
 	jack_ringbuffer_t *ring;
 	int efd;
+	/* Audio streamed in by a client, and the measurement tap: made once,
+	 * reset at each attach; the RT thread uses them while active. */
+	struct inject_stream *stream;
+	struct capture *capture;
 
 	/* DSP, built per connection; used by the RT thread while active */
 	struct eq *dsp_eq;
@@ -105,8 +111,8 @@ struct engine {
 	/* written by the RT thread, read by the control thread */
 	struct histogram *h_jitter, *h_processing, *h_wakeup;
 	_Atomic uint64_t callbacks, frames, liveness;
-	/* Injected audio that was late: file injection (issue 5) counts
-	 * here; a generated signal cannot underrun. */
+	/* Injected audio that was late: a streamed file's blocks that found
+	 * its ring short (inject_stream.h); a generated signal cannot underrun. */
 	_Atomic uint64_t inject_underruns;
 	_Atomic uint32_t rt_rate;	/* the rate the RT thread computes periods with */
 
@@ -205,12 +211,10 @@ static void rt_inject(struct engine *e, uint32_t n_frames)
 }
 
 /* Where measurement capture (a response or THD run) takes the processed
- * output; nothing listens yet. */
+ * output. */
 static void rt_measurement_tap(struct engine *e, float *const *buf, uint32_t n_frames)
 {
-	(void)e;
-	(void)buf;
-	(void)n_frames;
+	capture_rt_tap(e->capture, CAPTURE_AT_OUTPUT, (const float *const *)buf, n_frames);
 }
 
 static int rt_process(jack_nframes_t n_frames, void *arg)
@@ -239,7 +243,14 @@ static int rt_process(jack_nframes_t n_frames, void *arg)
 		if (rt->out[c] != rt->in[c])
 			memcpy(rt->out[c], rt->in[c], n_frames * sizeof(float));
 	}
+	/* The input as it came: an input port fed by our own output (a
+	 * latency loop) may share that port's buffer, so before anything is
+	 * written to the outputs. */
+	capture_rt_tap(e->capture, CAPTURE_AT_INPUT, (const float *const *)rt->out, n_frames);
 	rt_inject(e, n_frames);
+	rt_bump(&e->inject_underruns,
+		inject_stream_process(e->stream, rt->out, n_frames));
+	capture_rt_tap(e->capture, CAPTURE_AT_CHAIN, (const float *const *)rt->out, n_frames);
 	eq_process(e->dsp_eq, (const float *const *)rt->out, rt->out, n_frames);
 	gain_process(e->gain, rt->out, n_frames);
 	meter_process(e->meter, (const float *const *)rt->out, n_frames);
@@ -535,6 +546,8 @@ int engine_attach(struct engine *e, jack_client_t *client, char *err, size_t err
 	memset(e->rt, 0, sizeof *e->rt);
 	e->rt->client = e->client;
 	jack_ringbuffer_reset(e->ring);
+	inject_stream_reset(e->stream);
+	capture_reset(e->capture);
 	atomic_store_explicit(&e->rt_rate, rate, memory_order_relaxed);
 	atomic_store_explicit(&e->period, jack_get_buffer_size(e->client), memory_order_relaxed);
 	atomic_store_explicit(&e->events, 0, memory_order_relaxed);
@@ -655,6 +668,12 @@ struct engine *engine_create(const struct config *cfg, const struct log *lg, con
 	e->h_wakeup = histogram_create(false, err);
 	if (!e->h_wakeup)
 		goto fail;
+	e->stream = inject_stream_create(cfg->channels, err);
+	if (!e->stream)
+		goto fail;
+	e->capture = capture_create(cfg->channels, err);
+	if (!e->capture)
+		goto fail;
 	return e;
 
 fail:
@@ -671,6 +690,8 @@ void engine_destroy(struct engine *e)
 	histogram_destroy(e->h_jitter);
 	histogram_destroy(e->h_processing);
 	histogram_destroy(e->h_wakeup);
+	inject_stream_destroy(e->stream);
+	capture_destroy(e->capture);
 	if (e->ring)
 		jack_ringbuffer_free(e->ring);
 	if (e->efd >= 0)
@@ -913,6 +934,9 @@ int engine_inject(struct engine *e, const struct siggen_params *p, uint32_t mask
 	cmd.u.inject.mask = mask;
 	cmd.u.inject.replace = replace;
 	r = push(e, &cmd);
+	/* The signal plays in place of a streamed file. */
+	if (r == 0)
+		r = inject_stream_stop(e->stream, INJECT_STREAM_STOPPED);
 	if (r < 0)
 		*err = "the command queue is full; retry";
 	return r;
@@ -923,6 +947,8 @@ int engine_stop_signal(struct engine *e, const char **err)
 	struct engine_cmd cmd = {.type = CMD_STOP_SIGNAL};
 	int r = push(e, &cmd);
 
+	if (r == 0)
+		r = inject_stream_stop(e->stream, INJECT_STREAM_STOPPED);
 	if (r < 0)
 		*err = "the command queue is full; retry";
 	return r;
@@ -947,6 +973,16 @@ uint32_t engine_read_meters(struct engine *e, struct engine_meter *m, uint32_t n
 		e->clipped_seen[c] = m[c].clipped;
 	}
 	return ch;
+}
+
+struct inject_stream *engine_inject_stream(struct engine *e)
+{
+	return e->stream;
+}
+
+struct capture *engine_capture(struct engine *e)
+{
+	return e->capture;
 }
 
 bool engine_read_spectrum(struct engine *e, struct spectrum_frame *out)

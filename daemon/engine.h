@@ -4,9 +4,10 @@
  *
  * The chain, once per JACK block, on JACK's real-time thread:
  *   timestamp -> pending commands -> input copied to the output buffers ->
- *   test signal (mixed into or replacing the selected channels) -> EQ ->
- *   volume ramp -> meters -> spectrum -> measurement tap -> timestamp ->
- *   histograms and counters -> liveness counter.
+ *   [tap: input] -> test signal or streamed audio (mixed into or replacing
+ *   the selected channels) -> [tap: chain] -> EQ -> volume ramp -> meters ->
+ *   spectrum -> [tap: output] -> timestamp -> histograms and counters ->
+ *   liveness counter.
  * Everything it touches was allocated before activation; it never
  * allocates, locks, logs or blocks (checked by RealtimeSanitizer: every
  * function of the chain is DSP_RT).  Changes reach it as fixed-size commands
@@ -87,6 +88,8 @@ enum engine_state {
 #define ENGINE_EV_BUFSIZE 0x4u	/* the period changed (nothing depends on it) */
 
 struct engine;
+struct inject_stream;
+struct capture;
 
 struct engine_rt_thread {
 	char policy[16];	/* "SCHED_FIFO", "SCHED_OTHER", ...; "" when unknown */
@@ -246,6 +249,13 @@ int engine_stop_signal(struct engine *e, const char **err);
  * Returns the channel count; readings of a never-connected engine are at
  * the floor. */
 uint32_t engine_read_meters(struct engine *e, struct engine_meter *m, uint32_t n);
+
+/* The stream a client injects (daemon/inject_stream.h) and the measurement
+ * tap (daemon/capture.h): made with the engine, reset each time it joins
+ * JACK; the engine's RT thread plays the one and feeds the other.  A test
+ * signal started or stopped ends the stream. */
+struct inject_stream *engine_inject_stream(struct engine *e);
+struct capture *engine_capture(struct engine *e);
 
 /* The latest spectrum frame; false when nothing new since the last read.
  * All-floor before the first transform. */

@@ -32,10 +32,12 @@
 
 #include "daemon/access.h"
 #include "daemon/config.h"
+#include "daemon/config_hash.h"
 #include "daemon/connector.h"
 #include "daemon/control.h"
 #include "daemon/engine.h"
 #include "daemon/log.h"
+#include "daemon/metrics.h"
 #include "daemon/persist.h"
 #include "daemon/reload.h"
 #include "daemon/requests.h"
@@ -73,6 +75,7 @@ struct options {
 struct daemon {
 	struct config cfg;		/* what runs: restart-only keys as at start */
 	char config_path[PATH_MAX];	/* absolute; "" = none */
+	char config_sha256[CONFIG_HASH_HEX_SIZE];	/* of the file last read; "" = none */
 	struct config_override ov[2];	/* -n, -s: they win at every reload too */
 	size_t n_ov;
 	struct access_policy access;
@@ -88,6 +91,7 @@ struct daemon {
 	struct connector *connector;	/* joins JACK off the loop */
 	struct service *service;	/* sd_notify, watchdog */
 	struct persist *persist;	/* saved settings and presets */
+	struct metrics *metrics;	/* the Prometheus endpoint; NULL when off */
 	uint32_t save_delay_ms;
 	int listen_fd;		/* the socket systemd passed, until setup takes it */
 	bool activated;		/* the control socket came from systemd */
@@ -464,6 +468,17 @@ static void on_stop_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(d->base, NULL);
 }
 
+/* GetInfo's hash of the file just read; one that cannot be hashed (gone
+ * since) costs only the hash. */
+static void hash_config(struct daemon *d)
+{
+	char err[512];
+
+	if (d->config_path[0] &&
+	    config_hash_file(d->config_path, d->config_sha256, err, sizeof err) < 0)
+		log_warning(&g_log, "configuration file not hashed: %s", err);
+}
+
 /*
  * Reloads the configuration file (daemon/reload.h); who names the cause in
  * the log.  Returns 0 with a note in msg (the keys that wait for a restart,
@@ -485,6 +500,7 @@ static int reload(struct daemon *d, const char *who, char *msg, size_t msg_len)
 		log_error(&g_log, "%s: configuration refused, the running one stays: %s", who, msg);
 		return r;
 	}
+	hash_config(d);
 	log_info(&g_log, "%s: configuration reloaded from %s: %s", who, d->config_path,
 		 res.n_changed ? res.changed : "nothing changed");
 	msg[0] = '\0';
@@ -514,11 +530,38 @@ static void on_hup(evutil_socket_t sig, short what, void *arg)
 	reload(arg, "SIGHUP", msg, sizeof msg);
 }
 
+/* Monitoring counts from the start: a `radioctl reset` must not look like
+ * a restart to Prometheus. */
+static const Radio__Stats *metrics_stats(void *arg)
+{
+	return requests_stats(arg, true);
+}
+
+/* The endpoint is an extra: when it cannot listen, radiod still plays. */
+static void start_metrics(struct daemon *d)
+{
+	const struct config_listen *l = &d->cfg.metrics_listen;
+	bool v6 = strchr(l->host, ':') != NULL;
+	char msg[512];
+
+	if (!d->cfg.metrics_enabled)
+		return;
+	d->metrics = metrics_create(d->base, l->host, l->port, metrics_stats, d->requests, &g_log,
+				    msg, sizeof msg);
+	if (!d->metrics) {
+		log_error(&g_log, "%s; running without the metrics endpoint", msg);
+		return;
+	}
+	log_info(&g_log, "metrics: serving http://%s%s%s:%u/metrics", v6 ? "[" : "", l->host,
+		 v6 ? "]" : "", (unsigned)metrics_port(d->metrics));
+}
+
 /* ------------------------------------------------------------ main */
 
 static int setup(struct daemon *d)
 {
-	struct control_handler handler = {requests_handle, requests_event, NULL};
+	struct control_handler handler = {requests_handle, requests_event, NULL,
+					  requests_peer_closed};
 	struct control_limits limits;
 	const char *err = NULL;
 	char msg[512];
@@ -558,6 +601,7 @@ static int setup(struct daemon *d)
 	access_policy_init(&d->access, geteuid(), &d->cfg);
 	requests_set_access(d->requests, &d->access, &g_log);
 	requests_set_reload(d->requests, d->config_path, on_reload_request, d);
+	requests_set_config_hash(d->requests, d->config_sha256);
 	d->connector = connector_create(d->base, &g_log, on_joined, d, &err);
 	if (!d->connector) {
 		log_error(&g_log, "%s", err);
@@ -591,6 +635,7 @@ static int setup(struct daemon *d)
 		return -1;
 	}
 	requests_set_control(d->requests, d->control);
+	start_metrics(d);
 
 	d->sig_term = evsignal_new(d->base, SIGTERM, on_stop_signal, d);
 	d->sig_int = evsignal_new(d->base, SIGINT, on_stop_signal, d);
@@ -663,6 +708,7 @@ static bool teardown(struct daemon *d)
 	/* JACK first: the RT thread stops before anything it reads goes. */
 	bool engine_stopped = !d->engine || stop_engine(d->engine);
 
+	metrics_destroy(d->metrics);
 	control_destroy(d->control);
 	requests_destroy(d->requests);
 	persist_destroy(d->persist);	/* its timer goes before the event base */
@@ -712,6 +758,7 @@ int main(int argc, char **argv)
 		log_error(&g_log, "%s", err);
 		return 1;
 	}
+	hash_config(&d);
 	if (o.socket_path)
 		r = snprintf(d.socket_path, sizeof d.socket_path, "%s", o.socket_path) >=
 				    (int)sizeof d.socket_path ? -ENAMETOOLONG : 0;

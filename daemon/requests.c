@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "daemon/persist.h"
+#include "daemon/transfer.h"
 #include "libdsp/gain.h"
 #include "libdsp/histogram.h"
 
@@ -86,14 +87,19 @@ struct requests {
 	const struct access_policy *access;
 	const struct log *log;	/* refusals; NULL: none */
 	const char *config_file;	/* "" when none */
+	const char *config_sha256;	/* "" when none */
 	requests_reload_fn reload;
 	void *reload_arg;
 	struct persist *persist;	/* saved settings and presets; NULL: none */
+	struct transfer *transfer;	/* audio over the socket: streams, captures */
 
 	struct engine_stats baseline;
 	struct engine_stats now;
 	struct engine_stats delta;
 	struct control_counters control_baseline;
+	/* the statistics at start, for GetStats.since_start (monitoring) */
+	struct engine_stats origin;
+	struct control_counters control_origin;
 
 	/* the reply */
 	Radio__ServerMessage sm;
@@ -307,12 +313,15 @@ static Radio__Info *info_body(struct requests *rq, struct bodies *b)
 	w->has_pid = true;
 	w->pid = (uint32_t)getpid();
 	w->config_file = (char *)rq->config_file;
+	w->config_sha256 = (char *)rq->config_sha256;
 	w->active_preset = (char *)(rq->persist ? persist_active_preset(rq->persist) : "");
 	w->volume = volume_body(rq, b);
 	return w;
 }
 
-static Radio__Meters *meters_body(struct requests *rq, struct bodies *b)
+/* Clipped counts since base (the baseline, or the origin). */
+static Radio__Meters *meters_body(struct requests *rq, struct bodies *b,
+				  const struct engine_stats *base)
 {
 	struct engine_meter m[ENGINE_MAX_CHANNELS];
 	uint32_t n = engine_read_meters(rq->engine, m, ENGINE_MAX_CHANNELS);
@@ -325,8 +334,8 @@ static Radio__Meters *meters_body(struct requests *rq, struct bodies *b)
 		w->has_peak_dbfs = w->has_rms_dbfs = w->has_clipped = true;
 		w->peak_dbfs = m[c].peak_dbfs;
 		w->rms_dbfs = m[c].rms_dbfs;
-		/* Since the baseline, like every other figure of Stats. */
-		w->clipped = m[c].clipped - rq->baseline.n.clipped[c];
+		/* Since base, like every other figure of Stats. */
+		w->clipped = m[c].clipped - base->n.clipped[c];
 		b->channel_p[c] = w;
 	}
 	b->meters.n_channel = n;
@@ -376,24 +385,28 @@ static void histogram_body(Radio__Histogram *w, const char *name,
 	w->bucket_count = cnt;
 }
 
-/* The statistics since the baseline.  Meters are read (and their maxima
+/* The statistics since the baseline, or since radiod started (since_start:
+ * ResetStats does not move that origin).  Meters are read (and their maxima
  * reset) only when with_meters. */
 static Radio__Stats *stats_body(struct requests *rq, struct bodies *b, bool with_histograms,
-				bool with_meters)
+				bool with_meters, bool since_start)
 {
 	struct engine_info *ei = &b->einfo;
 	struct control_counters cc = {0};
 	Radio__Stats *w = &b->stats;
 	const struct histogram_snapshot *h[N_TIMINGS];
+	const struct engine_stats *base = since_start ? &rq->origin : &rq->baseline;
+	const struct control_counters *cbase =
+		since_start ? &rq->control_origin : &rq->control_baseline;
 
 	radio__stats__init(w);
 	/* Meters first: reading them refreshes the clipped counts the
 	 * snapshot takes. */
 	if (with_meters)
-		w->meters = meters_body(rq, b);
+		w->meters = meters_body(rq, b, base);
 	engine_get_info(rq->engine, ei);
 	engine_stats_take(rq->engine, &rq->now);
-	engine_stats_delta(&rq->delta, &rq->now, &rq->baseline);
+	engine_stats_delta(&rq->delta, &rq->now, base);
 	h[0] = rq->delta.jitter;
 	h[1] = rq->delta.processing;
 	h[2] = rq->delta.wakeup;
@@ -434,9 +447,10 @@ static Radio__Stats *stats_body(struct requests *rq, struct bodies *b, bool with
 	if (rq->control)
 		control_get_counters(rq->control, &cc);
 	w->has_events_dropped = w->has_clients_dropped = w->has_client_errors = true;
-	w->events_dropped = cc.events_dropped - rq->control_baseline.events_dropped;
-	w->clients_dropped = cc.clients_dropped - rq->control_baseline.clients_dropped;
-	w->client_errors = cc.client_errors - rq->control_baseline.client_errors;
+	w->events_dropped = cc.events_dropped - cbase->events_dropped;
+	w->clients_dropped = cc.clients_dropped - cbase->clients_dropped;
+	w->client_errors = cc.client_errors - cbase->client_errors;
+	w->volume = volume_body(rq, b);
 	return w;
 }
 
@@ -839,7 +853,8 @@ Radio__ServerMessage *requests_handle(void *arg, struct control_peer *peer,
 		return &rq->sm;
 	case RADIO__REQUEST__BODY_GET_STATS:
 		rq->reply.body_case = RADIO__REPLY__BODY_STATS;
-		rq->reply.stats = stats_body(rq, &rq->r, req->get_stats->histograms, true);
+		rq->reply.stats = stats_body(rq, &rq->r, req->get_stats->histograms, true,
+					     req->get_stats->since_start);
 		return &rq->sm;
 	case RADIO__REQUEST__BODY_RESET_STATS:
 		reset_stats(rq);
@@ -879,6 +894,13 @@ Radio__ServerMessage *requests_handle(void *arg, struct control_peer *peer,
 	case RADIO__REQUEST__BODY_LIST_PRESETS:
 	case RADIO__REQUEST__BODY_DELETE_PRESET:
 		return do_preset(rq, req);
+	case RADIO__REQUEST__BODY_INJECT_STREAM:
+	case RADIO__REQUEST__BODY_INJECT_AUDIO:
+	case RADIO__REQUEST__BODY_START_CAPTURE:
+	case RADIO__REQUEST__BODY_READ_CAPTURE:
+		rq->status.code = transfer_handle(rq->transfer, peer, req, &rq->reply, rq->message,
+						  sizeof rq->message);
+		return &rq->sm;
 	default:
 		return fail(rq, RADIO__STATUS__CODE__UNKNOWN_REQUEST,
 			    "unknown request: no body this daemon knows (protocol version %d)",
@@ -901,11 +923,11 @@ Radio__ServerMessage *requests_event(void *arg, enum control_event_kind kind)
 	switch (kind) {
 	case CONTROL_EVENT_STATS:
 		s->ev.body_case = RADIO__EVENT__BODY_STATS;
-		s->ev.stats = stats_body(rq, &rq->ev, false, false);
+		s->ev.stats = stats_body(rq, &rq->ev, false, false, false);
 		break;
 	case CONTROL_EVENT_METERS:
 		s->ev.body_case = RADIO__EVENT__BODY_METERS;
-		s->ev.meters = meters_body(rq, &rq->ev);
+		s->ev.meters = meters_body(rq, &rq->ev, &rq->baseline);
 		break;
 	case CONTROL_EVENT_SPECTRUM:
 		s->ev.body_case = RADIO__EVENT__BODY_SPECTRUM;
@@ -931,14 +953,18 @@ struct requests *requests_create(struct engine *e, const char **err)
 	rq->default_access.self_uid = geteuid();
 	rq->access = &rq->default_access;
 	rq->config_file = "";
+	rq->config_sha256 = "";
 	for (int i = 0; i < 3; i++)
 		rq->slot[i].built_at = -1;
-	if (engine_stats_init(&rq->baseline, err) < 0 || engine_stats_init(&rq->now, err) < 0 ||
-	    engine_stats_init(&rq->delta, err) < 0) {
+	rq->transfer = transfer_create(e, err);
+	if (!rq->transfer ||
+	    engine_stats_init(&rq->baseline, err) < 0 || engine_stats_init(&rq->now, err) < 0 ||
+	    engine_stats_init(&rq->delta, err) < 0 || engine_stats_init(&rq->origin, err) < 0) {
 		requests_destroy(rq);
 		return NULL;
 	}
 	engine_stats_take(e, &rq->baseline);
+	engine_stats_take(e, &rq->origin);
 	return rq;
 }
 
@@ -949,7 +975,16 @@ void requests_destroy(struct requests *rq)
 	engine_stats_free(&rq->baseline);
 	engine_stats_free(&rq->now);
 	engine_stats_free(&rq->delta);
+	engine_stats_free(&rq->origin);
+	transfer_destroy(rq->transfer);
 	free(rq);
+}
+
+void requests_peer_closed(void *arg, struct control_peer *peer)
+{
+	struct requests *rq = arg;
+
+	transfer_peer_closed(rq->transfer, peer);
 }
 
 void requests_set_access(struct requests *rq, const struct access_policy *p,
@@ -967,6 +1002,11 @@ void requests_set_reload(struct requests *rq, const char *config_file, requests_
 	rq->reload_arg = arg;
 }
 
+void requests_set_config_hash(struct requests *rq, const char *sha256_hex)
+{
+	rq->config_sha256 = sha256_hex ? sha256_hex : "";
+}
+
 void requests_set_persist(struct requests *rq, struct persist *p)
 {
 	rq->persist = p;
@@ -975,6 +1015,13 @@ void requests_set_persist(struct requests *rq, struct persist *p)
 void requests_set_control(struct requests *rq, struct control *c)
 {
 	rq->control = c;
-	if (c)
+	if (c) {
 		control_get_counters(c, &rq->control_baseline);
+		rq->control_origin = rq->control_baseline;
+	}
+}
+
+const Radio__Stats *requests_stats(struct requests *rq, bool since_start)
+{
+	return stats_body(rq, &rq->r, true, true, since_start);
 }

@@ -10,7 +10,8 @@
  *
  * Statistics are reported against a baseline (the start, or the last
  * ResetStats): the engine's counters and histograms are never reset, the
- * baseline is subtracted here.
+ * baseline is subtracted here.  GetStats.since_start subtracts the figures
+ * at the start instead, which ResetStats never moves (monitoring).
  *
  * Defaults for fields a request leaves out: SetVolume.ramp_ms the
  * configured ramp; InjectSignal: kind SINE, freq_hz 1000, freq_end_hz 20000,
@@ -30,6 +31,10 @@
  * ..."), a success is OK with the hook's note as the Status message (the
  * keys that change at the next restart; empty when none).  Without a hook:
  * INVALID_ARGUMENT, radiod runs without a configuration file.
+ *
+ * InjectStream, InjectAudio, StartCapture and ReadCapture - audio moving
+ * over the socket - are answered by daemon/transfer.h, which keeps who owns
+ * the stream and the capture; requests_peer_closed() lets go of them.
  *
  * Events carry no raw histograms (GetStats has them) and do not read the
  * meters except the meters event; events of one kind built within
@@ -70,6 +75,10 @@ void requests_set_access(struct requests *rq, const struct access_policy *p,
 void requests_set_reload(struct requests *rq, const char *config_file, requests_reload_fn fn,
 			 void *arg);
 
+/* The SHA-256 of the configuration file GetInfo reports (kept by the
+ * caller, who updates it at each reload; NULL or "" = none). */
+void requests_set_config_hash(struct requests *rq, const char *sha256_hex);
+
 /* The control server whose counters Stats reports (set once it exists). */
 void requests_set_control(struct requests *rq, struct control *c);
 
@@ -82,9 +91,20 @@ void requests_set_control(struct requests *rq, struct control *c);
 struct persist;
 void requests_set_persist(struct requests *rq, struct persist *p);
 
+/*
+ * The GetStats reply's Stats with histograms and meters, since the baseline
+ * or (since_start) since radiod started: what the Prometheus endpoint
+ * (daemon/metrics.h) serves.  Reads the meters as GetStats does.  Valid
+ * until the next call into requests.
+ */
+const Radio__Stats *requests_stats(struct requests *rq, bool since_start);
+
 /* For struct control_handler: arg is the struct requests. */
 Radio__ServerMessage *requests_handle(void *arg, struct control_peer *peer,
 				      const Radio__Request *req);
 Radio__ServerMessage *requests_event(void *arg, enum control_event_kind kind);
+/* For struct control_handler's closed: lets go of what peer owned (the
+ * stream and capture of daemon/transfer.h). */
+void requests_peer_closed(void *arg, struct control_peer *peer);
 
 #endif

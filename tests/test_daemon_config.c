@@ -82,6 +82,10 @@ static void test_every_key_has_its_documented_default(void **state)
 	assert_int_equal(c.eq_bands, 8);
 	assert_true(c.ramp_ms == 50.0);
 	assert_true(c.volume_db == 0.0);
+	assert_false(c.metrics_enabled);
+	assert_string_equal(c.metrics_listen.text, "127.0.0.1:9469");
+	assert_string_equal(c.metrics_listen.host, "127.0.0.1");
+	assert_int_equal(c.metrics_listen.port, 9469);
 }
 
 static void test_a_good_file_sets_every_key(void **state)
@@ -134,6 +138,34 @@ static void test_a_good_file_sets_every_key(void **state)
 	assert_int_equal(c.eq_bands, 16);
 	assert_true(c.ramp_ms == 12.5);
 	assert_true(c.volume_db == -20.0);
+}
+
+static void test_a_metrics_address_is_numeric_with_an_optional_port(void **state)
+{
+	struct config c;
+
+	(void)state;
+	assert_parses("[metrics]\nenabled = yes\nlisten = 0.0.0.0:9100\n", &c);
+	assert_true(c.metrics_enabled);
+	assert_string_equal(c.metrics_listen.host, "0.0.0.0");
+	assert_int_equal(c.metrics_listen.port, 9100);
+	assert_parses("[metrics]\nlisten = [::1]:0\n", &c);
+	assert_string_equal(c.metrics_listen.host, "::1");
+	assert_int_equal(c.metrics_listen.port, 0);
+	assert_parses("[metrics]\nlisten = 127.0.0.2\n", &c);
+	assert_int_equal(c.metrics_listen.port, 9469);
+	assert_parses("[metrics]\nlisten = [fe80::1]\n", &c);
+	assert_string_equal(c.metrics_listen.host, "fe80::1");
+	assert_error("[metrics]\nlisten = localhost:9469\n",
+		     "test.conf:2: listen: 'localhost' is not a numeric IPv4 address");
+	assert_error("[metrics]\nlisten = ::1:9469\n", "test.conf:2: listen: '::1:9469': an "
+		     "IPv6 address goes in brackets");
+	assert_error("[metrics]\nlisten = [::1:9469\n", "no ']' closing the IPv6 address");
+	assert_error("[metrics]\nlisten = 127.0.0.1:65536\n",
+		     "listen: port '65536' is not a number in 0..65535");
+	assert_error("[metrics]\nlisten = 127.0.0.1:\n", "listen: port '' is not a number");
+	assert_error("[metrics]\nlisten = 127.0.0.1:-1\n", "listen: port '-1' is not a number");
+	assert_error("[metrics]\nlisten =\n", "listen: empty");
 }
 
 static void test_an_empty_file_keeps_the_defaults(void **state)
@@ -516,7 +548,7 @@ static void test_the_example_file_shows_every_key_at_its_default(void **state)
 		"server", "client_name", "channels", "autoconnect", "connect_in",
 		"connect_out", "socket", "socket_mode", "socket_group", "group",
 		"max_clients", "idle_timeout_s", "client_buffer_kib", "eq_bands", "ramp_ms",
-		"volume_db",
+		"volume_db", "enabled", "listen",
 	};
 	char *text = example_uncommented();
 	struct config c, def;
@@ -538,6 +570,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_key_has_its_documented_default),
 		cmocka_unit_test(test_a_good_file_sets_every_key),
+		cmocka_unit_test(test_a_metrics_address_is_numeric_with_an_optional_port),
 		cmocka_unit_test(test_an_empty_file_keeps_the_defaults),
 		cmocka_unit_test(test_every_number_takes_its_range_edges_and_refuses_one_beyond),
 		cmocka_unit_test(test_range_edges_land_in_the_configuration),

@@ -110,7 +110,7 @@ static int start_server(struct fixture *f, uint32_t max_clients, uint32_t idle_s
 			size_t out_limit)
 {
 	struct control_limits limits = {max_clients, idle_s, out_limit};
-	struct control_handler handler = {stub_request, stub_event, f};
+	struct control_handler handler = {stub_request, stub_event, f, NULL};
 	const char *err = NULL;
 	char msg[256];
 	int fd = control_socket_open(f->path, CONTROL_SOCKET_MODE, (gid_t)-1, msg, sizeof msg);
