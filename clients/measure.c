@@ -3,6 +3,7 @@
  * measure (see measure.h).
  */
 #include "clients/measure.h"
+#include "proto/band_type.h"
 
 #include <errno.h>
 #include <math.h>
@@ -90,38 +91,6 @@ size_t measure_log_freqs(double from, double to, unsigned per_octave, double *fr
 	return n;
 }
 
-static int band_type(Radio__BandType w, enum biquad_type *t)
-{
-	switch (w) {
-	case RADIO__BAND_TYPE__PEAKING:
-		*t = BIQUAD_PEAKING;
-		return 0;
-	case RADIO__BAND_TYPE__LOW_SHELF:
-		*t = BIQUAD_LOWSHELF;
-		return 0;
-	case RADIO__BAND_TYPE__HIGH_SHELF:
-		*t = BIQUAD_HIGHSHELF;
-		return 0;
-	case RADIO__BAND_TYPE__LOW_PASS:
-		*t = BIQUAD_LOWPASS;
-		return 0;
-	case RADIO__BAND_TYPE__HIGH_PASS:
-		*t = BIQUAD_HIGHPASS;
-		return 0;
-	case RADIO__BAND_TYPE__BAND_PASS:
-		*t = BIQUAD_BANDPASS;
-		return 0;
-	case RADIO__BAND_TYPE__NOTCH:
-		*t = BIQUAD_NOTCH;
-		return 0;
-	case RADIO__BAND_TYPE__ALL_PASS:
-		*t = BIQUAD_ALLPASS;
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
-
 int measure_eq_design(const Radio__Eq *w, double rate, struct eq_design *d, const char **err)
 {
 	struct eq_params p;
@@ -135,7 +104,7 @@ int measure_eq_design(const Radio__Eq *w, double rate, struct eq_design *d, cons
 		const Radio__EqBand *b = w->band[i];
 		struct eq_band *band = &p.band[i];
 
-		if (b->has_type && band_type(b->type, &band->type) < 0) {
+		if (b->has_type && radio_band_type_from_wire(b->type, &band->type) < 0) {
 			*err = "radiod reported a band type radioctl does not know";
 			return -EINVAL;
 		}

@@ -14,6 +14,7 @@
 
 #include "daemon/persist.h"
 #include "daemon/transfer.h"
+#include "proto/band_type.h"
 #include "libdsp/gain.h"
 #include "libdsp/histogram.h"
 
@@ -179,53 +180,6 @@ static Radio__ServerMessage *fail_errno(struct requests *rq, const char *what, i
 
 /* ---------------------------------------------------------------- bodies */
 
-static Radio__BandType band_type_to_wire(enum biquad_type t)
-{
-	static const Radio__BandType map[BIQUAD_N_TYPES] = {
-		[BIQUAD_PEAKING] = RADIO__BAND_TYPE__PEAKING,
-		[BIQUAD_LOWSHELF] = RADIO__BAND_TYPE__LOW_SHELF,
-		[BIQUAD_HIGHSHELF] = RADIO__BAND_TYPE__HIGH_SHELF,
-		[BIQUAD_LOWPASS] = RADIO__BAND_TYPE__LOW_PASS,
-		[BIQUAD_HIGHPASS] = RADIO__BAND_TYPE__HIGH_PASS,
-		[BIQUAD_BANDPASS] = RADIO__BAND_TYPE__BAND_PASS,
-		[BIQUAD_NOTCH] = RADIO__BAND_TYPE__NOTCH,
-		[BIQUAD_ALLPASS] = RADIO__BAND_TYPE__ALL_PASS,
-	};
-	return (unsigned)t < BIQUAD_N_TYPES ? map[t] : RADIO__BAND_TYPE__PEAKING;
-}
-
-static int band_type_from_wire(Radio__BandType w, enum biquad_type *t)
-{
-	switch (w) {
-	case RADIO__BAND_TYPE__PEAKING:
-		*t = BIQUAD_PEAKING;
-		return 0;
-	case RADIO__BAND_TYPE__LOW_SHELF:
-		*t = BIQUAD_LOWSHELF;
-		return 0;
-	case RADIO__BAND_TYPE__HIGH_SHELF:
-		*t = BIQUAD_HIGHSHELF;
-		return 0;
-	case RADIO__BAND_TYPE__LOW_PASS:
-		*t = BIQUAD_LOWPASS;
-		return 0;
-	case RADIO__BAND_TYPE__HIGH_PASS:
-		*t = BIQUAD_HIGHPASS;
-		return 0;
-	case RADIO__BAND_TYPE__BAND_PASS:
-		*t = BIQUAD_BANDPASS;
-		return 0;
-	case RADIO__BAND_TYPE__NOTCH:
-		*t = BIQUAD_NOTCH;
-		return 0;
-	case RADIO__BAND_TYPE__ALL_PASS:
-		*t = BIQUAD_ALLPASS;
-		return 0;
-	default:
-		return -EINVAL;
-	}
-}
-
 /* p as the wire Eq eq, its bands in band[] and band_p[] (EQ_MAX_BANDS). */
 static Radio__Eq *eq_fill(Radio__Eq *eq, Radio__EqBand *band, Radio__EqBand **band_p,
 			  const struct eq_params *p)
@@ -236,7 +190,7 @@ static Radio__Eq *eq_fill(Radio__Eq *eq, Radio__EqBand *band, Radio__EqBand **ba
 
 		radio__eq_band__init(w);
 		w->has_type = w->has_freq_hz = w->has_q = w->has_gain_db = w->has_enabled = true;
-		w->type = band_type_to_wire(p->band[i].type);
+		w->type = radio_band_type_to_wire(p->band[i].type);
 		w->freq_hz = p->band[i].freq;
 		w->q = p->band[i].q;
 		w->gain_db = p->band[i].gain_db;
@@ -503,7 +457,7 @@ static Radio__ServerMessage *apply_band(struct requests *rq, const char *what, u
 	double rate = engine_validation_rate(rq->engine);
 	double top = EQ_FREQ_MAX_OF_RATE * rate;
 
-	if (has_type && band_type_from_wire(type, &band->type) < 0)
+	if (has_type && radio_band_type_from_wire(type, &band->type) < 0)
 		return fail(rq, RADIO__STATUS__CODE__INVALID_ARGUMENT,
 			    "%s: band %u type %d unknown (0..7)", what, i, (int)type);
 	/* The numbers in the message; eq_params_validate checks again. */
