@@ -19,42 +19,8 @@
 
 #include "clients/ctl.h"
 #include "tests/client_fakeserver.h"
+#include "tests/ctl_run.h"
 
-struct run {
-	int code;
-	char *out;
-	char err[1024];
-};
-
-/* Runs `radioctl ARGS...` (a NULL-terminated list). */
-static void run_argv(struct run *r, const char *const *args)
-{
-	char *argv[64];
-	int argc = 0;
-	size_t len = 0;
-	struct ctl ctl;
-	FILE *out;
-
-	argv[argc++] = (char *)"radioctl";
-	for (; *args; args++)
-		argv[argc++] = (char *)*args;
-	argv[argc] = NULL;
-	out = open_memstream(&r->out, &len);
-	assert_non_null(out);
-	ctl_init(&ctl, out);
-	r->code = ctl_main(&ctl, argc, argv);
-	ctl_fini(&ctl);
-	fclose(out);
-	snprintf(r->err, sizeof r->err, "%s", ctl.err);
-}
-
-#define RUN(r, ...) run_argv((r), (const char *[]){ __VA_ARGS__, NULL })
-
-static void run_done(struct run *r)
-{
-	free(r->out);
-	r->out = NULL;
-}
 
 /* A fake radiod on a socket of its own. */
 struct daemon {

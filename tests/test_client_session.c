@@ -22,6 +22,7 @@
 
 #include "clients/ctl.h"
 #include "clients/session.h"
+#include "tests/ctl_run.h"
 
 #define N_HIST 3
 static const char *const hist_names[N_HIST] = { "jitter", "processing", "wakeup" };
@@ -549,34 +550,6 @@ static void test_compare_notes_a_different_jack_setup_and_configuration(void **s
 
 /* ------------------------------------------------- radioctl compare, plot */
 
-struct run {
-	int code;
-	char *out;
-	char err[1024];
-};
-
-static void run_radioctl(struct run *r, const char *const *args)
-{
-	char *argv[32];
-	int argc = 0;
-	size_t len = 0;
-	struct ctl ctl;
-	FILE *out;
-
-	argv[argc++] = (char *)"radioctl";
-	for (; *args; args++)
-		argv[argc++] = (char *)*args;
-	argv[argc] = NULL;
-	out = open_memstream(&r->out, &len);
-	assert_non_null(out);
-	ctl_init(&ctl, out);
-	r->code = ctl_main(&ctl, argc, argv);
-	ctl_fini(&ctl);
-	fclose(out);
-	snprintf(r->err, sizeof r->err, "%s", ctl.err);
-}
-
-#define RUN(r, ...) run_radioctl((r), (const char *[]){ __VA_ARGS__, NULL })
 
 static void save(struct session *s, char *path)
 {
@@ -690,7 +663,7 @@ static void test_record_checks_its_arguments_before_connecting(void **state)
 		argv[n++] = "/nonexistent/control.sock";
 		for (size_t k = 0; cases[i].args[k]; k++)
 			argv[n++] = cases[i].args[k];
-		run_radioctl(&r, argv);
+		run_argv(&r, argv);
 		if (!strstr(r.err, cases[i].err))
 			fail_msg("case %zu: '%s' lacks '%s'", i, r.err, cases[i].err);
 		assert_true(r.code == CTL_USAGE || r.code == CTL_FAILURE);
