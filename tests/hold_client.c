@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "proto/radio.pb-c.h"
+#include "tests/sock_util.h"
 
 #define ANSWER_TIMEOUT_MS 5000
 #define MAX_REPLY (1u << 20)
@@ -34,29 +35,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* Reads exactly len bytes: 0, or -1 when closed, failed or timed out. */
-static int recv_all(int fd, uint8_t *p, size_t len, int timeout_ms)
-{
-	while (len) {
-		struct pollfd pf = {.fd = fd, .events = POLLIN};
-		int r = poll(&pf, 1, timeout_ms);
-		ssize_t n;
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		n = recv(fd, p, len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 static int ask(int fd)
@@ -89,12 +67,12 @@ static int answer(int fd, char *name)
 	Radio__ServerMessage *m;
 	int r = -1;
 
-	if (recv_all(fd, hdr, 4, ANSWER_TIMEOUT_MS) < 0)
+	if (su_recv_all(fd, hdr, 4, ANSWER_TIMEOUT_MS))
 		return -1;
 	len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
 	if (len == 0 || len > MAX_REPLY || !(buf = malloc(len)))
 		return -1;
-	if (recv_all(fd, buf, len, ANSWER_TIMEOUT_MS) == 0 &&
+	if (su_recv_all(fd, buf, len, ANSWER_TIMEOUT_MS) == 0 &&
 	    (m = radio__server_message__unpack(NULL, len, buf))) {
 		if (m->msg_case == RADIO__SERVER_MESSAGE__MSG_REPLY && m->reply->status) {
 			const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(
@@ -111,19 +89,17 @@ static int answer(int fd, char *name)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char code[64];
 	uint8_t junk[4096];
 	double t0;
 	int fd;
 
-	if (argc != 2 || strlen(argv[1]) >= sizeof sa.sun_path) {
+	if (argc != 2) {
 		fprintf(stderr, "usage: hold_client SOCKET\n");
 		return 2;
 	}
-	strcpy(sa.sun_path, argv[1]);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+	fd = su_connect(argv[1]);
+	if (fd < 0) {
 		fprintf(stderr, "hold_client: cannot connect to %s: %s\n", argv[1],
 			strerror(errno));
 		return 1;

@@ -20,65 +20,14 @@
 #include <unistd.h>
 
 #include "proto/radio.pb-c.h"
+#include "tests/sock_util.h"
 
 #define TIMEOUT_MS 3000
-
-static int connect_to(const char *path)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	if (strlen(path) >= sizeof sa.sun_path)
-		return -1;
-	strcpy(sa.sun_path, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int send_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Reads exactly len bytes within the timeout; 0 ok, -1 closed/error, -2 timeout. */
-static int recv_all(int fd, void *buf, size_t len)
-{
-	uint8_t *p = buf;
-	while (len) {
-		struct pollfd pf = { .fd = fd, .events = POLLIN };
-		int r = poll(&pf, 1, TIMEOUT_MS);
-		if (r == 0)
-			return -2;
-		if (r < 0 && errno == EINTR)
-			continue;
-		ssize_t n = recv(fd, p, len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static int send_frame(int fd, const void *msg, uint32_t len)
 {
 	uint8_t hdr[4] = { len >> 24, len >> 16, len >> 8, len };
-	return send_all(fd, hdr, 4) || send_all(fd, msg, len) ? -1 : 0;
+	return su_send_all(fd, hdr, 4) || su_send_all(fd, msg, len) ? -1 : 0;
 }
 
 static int send_request(int fd, Radio__Request *req)
@@ -97,13 +46,13 @@ static const char *read_status(int fd, uint32_t *id, char *name)
 {
 	uint8_t hdr[4];
 	snprintf(name, 64, "none");
-	if (recv_all(fd, hdr, 4))
+	if (su_recv_all(fd, hdr, 4, TIMEOUT_MS))
 		return name;
 	uint32_t len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 | (uint32_t)hdr[2] << 8 | hdr[3];
 	if (len > (1u << 20))
 		return name;
 	uint8_t *buf = malloc(len ? len : 1);
-	if (!buf || recv_all(fd, buf, len)) {
+	if (!buf || su_recv_all(fd, buf, len, TIMEOUT_MS)) {
 		free(buf);
 		return name;
 	}
@@ -163,7 +112,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *path = argv[1];
-	int by = connect_to(path);
+	int by = su_connect(path);
 	if (by < 0) {
 		fprintf(stderr, "raw_frames: cannot connect to %s: %s\n", path, strerror(errno));
 		return 1;
@@ -173,7 +122,7 @@ int main(int argc, char **argv)
 
 #define OPEN()                                                                   \
 	do {                                                                     \
-		if ((fd = connect_to(path)) < 0) {                               \
+		if ((fd = su_connect(path)) < 0) {                               \
 			fprintf(stderr, "raw_frames: cannot connect to %s\n", path); \
 			return 1;                                                \
 		}                                                                \
@@ -182,13 +131,13 @@ int main(int argc, char **argv)
 	/* A length over the 64 KiB limit, with no payload behind it. */
 	OPEN();
 	uint8_t big[4] = { 0x00, 0x01, 0x00, 0x01 };
-	send_all(fd, big, 4);
+	su_send_all(fd, big, 4);
 	report("oversize_length", fd, by, n++);
 
 	/* The largest length there is. */
 	OPEN();
 	uint8_t huge[4] = { 0xff, 0xff, 0xff, 0xff };
-	send_all(fd, huge, 4);
+	su_send_all(fd, huge, 4);
 	report("max_length", fd, by, n++);
 
 	/* Bytes that are not a protobuf message. */
@@ -200,7 +149,7 @@ int main(int argc, char **argv)
 	/* A zero-length frame. */
 	OPEN();
 	uint8_t zero[4] = { 0, 0, 0, 0 };
-	send_all(fd, zero, 4);
+	su_send_all(fd, zero, 4);
 	report("zero_length", fd, by, n++);
 
 	/* A valid frame holding a Request with no body. */
@@ -240,7 +189,7 @@ int main(int argc, char **argv)
 	/* A frame cut short: the header promises more than ever arrives. */
 	OPEN();
 	uint8_t cut[6] = { 0, 0, 0, 100, 0x08, 0x01 };
-	send_all(fd, cut, sizeof cut);
+	su_send_all(fd, cut, sizeof cut);
 	shutdown(fd, SHUT_WR);
 	char st[64];
 	read_status(fd, NULL, st);

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "proto/radio.pb-c.h"
+#include "tests/sock_util.h"
 
 #define REPLAY_TIMEOUT_MS 3000
 #define REPLAY_BYSTANDER_EVERY 100
@@ -67,65 +68,6 @@ static uint64_t rng_next(uint64_t *s)
 static uint32_t rng_below(uint64_t *s, uint32_t n)
 {
 	return (uint32_t)(rng_next(s) >> 33) % n;
-}
-
-static int connect_to(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd;
-
-	if (strlen(path) >= sizeof sa.sun_path)
-		return -1;
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static int send_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
-	while (len) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Exactly len bytes: 0, -1 closed (or reset), -2 timeout. */
-static int recv_all(int fd, void *buf, size_t len)
-{
-	uint8_t *p = buf;
-
-	while (len) {
-		struct pollfd pf = {.fd = fd, .events = POLLIN};
-		int r = poll(&pf, 1, REPLAY_TIMEOUT_MS);
-		ssize_t n;
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -2;
-		n = recv(fd, p, len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* Packs req behind its header into out (room for 4096 bytes). */
@@ -152,7 +94,7 @@ static enum answer read_reply(int fd, int *code, uint32_t *id)
 	uint8_t hdr[4], *buf;
 	uint32_t len;
 	Radio__ServerMessage *m;
-	int r = recv_all(fd, hdr, 4);
+	int r = su_recv_all(fd, hdr, 4, REPLAY_TIMEOUT_MS);
 
 	if (r)
 		return r == -2 ? A_TIMEOUT : A_CLOSED;
@@ -162,7 +104,7 @@ static enum answer read_reply(int fd, int *code, uint32_t *id)
 	buf = malloc(len);
 	if (!buf)
 		abort();
-	r = recv_all(fd, buf, len);
+	r = su_recv_all(fd, buf, len, REPLAY_TIMEOUT_MS);
 	if (r) {
 		free(buf);
 		return r == -2 ? A_TIMEOUT : A_CLOSED;
@@ -342,7 +284,7 @@ static bool bystander_ok(int fd, uint32_t id)
 	req.id = id;
 	req.body_case = RADIO__REQUEST__BODY_GET_INFO;
 	req.get_info = &gi;
-	if (send_all(fd, buf, frame_request(&req, buf)))
+	if (su_send_all(fd, buf, frame_request(&req, buf)))
 		return false;
 	return read_reply(fd, &code, &got) == A_REPLY && code == RADIO__STATUS__CODE__OK &&
 	       got == id;
@@ -377,7 +319,7 @@ int main(int argc, char **argv)
 	s = seed ? seed : 1;
 	printf("seed=%llu count=%lu\n", (unsigned long long)seed, count);
 	fflush(stdout);
-	by = connect_to(path);
+	by = su_connect(path);
 	if (by < 0) {
 		fprintf(stderr, "replay_frames: cannot connect to %s: %s\n", path, strerror(errno));
 		return 1;
@@ -397,12 +339,12 @@ int main(int argc, char **argv)
 			uint32_t id;
 			enum answer a;
 
-			if (keep < 0 && (keep = connect_to(path)) < 0) {
+			if (keep < 0 && (keep = su_connect(path)) < 0) {
 				fprintf(stderr, "replay_frames: cannot connect to %s\n", path);
 				return 1;
 			}
 			n = out_of_range_request(&s, (uint32_t)i + 1, buf);
-			a = send_all(keep, buf, n) ? A_CLOSED : read_reply(keep, &code, &id);
+			a = su_send_all(keep, buf, n) ? A_CLOSED : read_reply(keep, &code, &id);
 			if (a == A_REPLY && code != RADIO__STATUS__CODE__OK) {
 				c.error_replies++;
 			} else {
@@ -420,7 +362,7 @@ int main(int argc, char **argv)
 				keep = -1;
 			}
 		} else {
-			fd = connect_to(path);
+			fd = su_connect(path);
 			if (fd < 0) {
 				fprintf(stderr, "replay_frames: cannot connect to %s\n", path);
 				return 1;
@@ -464,7 +406,7 @@ int main(int argc, char **argv)
 			}
 			}
 			/* radiod may close before taking every byte: that is an answer. */
-			send_all(fd, buf, n);
+			su_send_all(fd, buf, n);
 			if (k == K_RANDOM || k == K_TRUNCATED)
 				shutdown(fd, SHUT_WR);
 			drain_to_close(fd, &c, &malformed, &closed);
@@ -482,7 +424,7 @@ int main(int argc, char **argv)
 				c.bystander_failures++;
 				fprintf(stderr, "bystander not answered after frame %lu\n", i);
 				close(by);
-				by = connect_to(path);
+				by = su_connect(path);
 				if (by < 0)
 					return 1;
 			}
