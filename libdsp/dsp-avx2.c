@@ -480,19 +480,7 @@ struct dsp_scan dsp_scan_avx2(const float *restrict x, uint32_t n)
 	_mm256_store_ps(es, e);
 	_mm256_store_si256((__m256i *)cls, cl);
 
-	struct dsp_scan s = { 0.0f, 0, 0.0 };
-	for (; i < n; i++) {
-		float v = x[i], a = fabsf(v);
-		s.peak = a > s.peak ? a : s.peak;
-		s.clipped += !(a < 1.0f);
-		s.energy += (double)(v * v);
-	}
-	for (uint32_t j = 0; j < 8; j++) {
-		s.peak = pks[j] > s.peak ? pks[j] : s.peak;
-		s.clipped += cls[j];
-		s.energy += (double)es[j];
-	}
-	return s;
+	return dsp_scan_finish(x, i, n, pks, cls, es);
 }
 
 /* -------------------------------------------------------------- spectrum */

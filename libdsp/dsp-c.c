@@ -20,6 +20,7 @@
  * layout, which is what makes them bit-exact.
  */
 #define LANES 8
+_Static_assert(LANES == 8, "dsp_scan_finish folds 8 lanes");
 
 /* One section with its state, held in locals by the kernels. */
 struct sec {
@@ -226,19 +227,7 @@ struct dsp_scan dsp_scan_c(const float *restrict x, uint32_t n)
 	uint32_t i = 0;
 	for (; i + LANES <= n; i += LANES)
 		scan_lanes(x + i, pk, e, cl);
-	struct dsp_scan s = { 0.0f, 0, 0.0 };
-	for (; i < n; i++) {
-		float v = x[i], a = fabsf(v);
-		s.peak = a > s.peak ? a : s.peak;
-		s.clipped += !(a < 1.0f);
-		s.energy += (double)(v * v);
-	}
-	for (uint32_t j = 0; j < LANES; j++) {
-		s.peak = pk[j] > s.peak ? pk[j] : s.peak;
-		s.clipped += cl[j];
-		s.energy += (double)e[j];
-	}
-	return s;
+	return dsp_scan_finish(x, i, n, pk, cl, e);
 }
 
 void dsp_mul_c(float *restrict out, const float *restrict x, const float *restrict w, uint32_t n)

@@ -33,6 +33,7 @@
 #ifndef RADIOD_LIBDSP_DSP_KERNELS_H
 #define RADIOD_LIBDSP_DSP_KERNELS_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "libdsp/biquad.h"
@@ -81,6 +82,31 @@ struct dsp_scan {
 	uint32_t clipped;	/* samples with |x| >= 1.0 (METER_CLIP_LEVEL) */
 	double energy;		/* sum of x^2: float squares, 8 float lanes, summed in double */
 };
+
+/*
+ * The end of every variant's scan: the frames after the last whole block of
+ * 8, then the 8 lane accumulators, folded in this one order so that every
+ * variant gives the reference's result to the bit.
+ */
+static inline DSP_RT struct dsp_scan dsp_scan_finish(const float *restrict x, uint32_t i,
+						     uint32_t n, const float pk[8],
+						     const uint32_t cl[8], const float e[8])
+{
+	struct dsp_scan s = { 0.0f, 0, 0.0 };
+
+	for (; i < n; i++) {
+		float v = x[i], a = fabsf(v);
+		s.peak = a > s.peak ? a : s.peak;
+		s.clipped += !(a < 1.0f);
+		s.energy += (double)(v * v);
+	}
+	for (uint32_t j = 0; j < 8; j++) {
+		s.peak = pk[j] > s.peak ? pk[j] : s.peak;
+		s.clipped += cl[j];
+		s.energy += (double)e[j];
+	}
+	return s;
+}
 
 typedef void (*dsp_cascade_fn)(const struct dsp_cascade *c) DSP_RT;
 typedef struct dsp_scan (*dsp_scan_fn)(const float *restrict x, uint32_t n) DSP_RT;
