@@ -598,10 +598,6 @@ void dsp_mix_avx2(float *restrict h, const float *const *in, uint32_t off, uint3
 			acc = _mm256_add_ps(acc, _mm256_loadu_ps(in[c] + off + i));
 		_mm256_storeu_ps(h + i, _mm256_mul_ps(acc, sc));
 	}
-	for (; i < n; i++) {
-		float acc = in[0][off + i];
-		for (uint32_t c = 1; c < n_channels; c++)
-			acc += in[c][off + i];
-		h[i] = acc * scale;
-	}
+	if (i < n)
+		dsp_mix_c(h + i, in, off + i, n_channels, n - i, scale);
 }
