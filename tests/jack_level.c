@@ -5,10 +5,15 @@
  * RMS, in dBFS.  The integration tests use it to check radiod's output from
  * outside radiod.
  *
+ * An xrun tears the recorded signal (a late client leaves a period of
+ * silence or of stale samples), which moves a sine fit by tenths of a dB.
+ * When JACK reports one while a recording is under way, the recording
+ * starts over; the output says how often that happened.
+ *
  *   jack_level -s SERVER -f HZ [-d SECONDS] [-k SKIP_SECONDS] PORT...
  *
- * Output, one line per port:  PORT level_dbfs=-13.98 rms_dbfs=-17.00
- * Exit: 0 ok, 1 JACK error, 2 usage.
+ * Output, one line per port:  PORT level_dbfs=-13.98 rms_dbfs=-17.00 restarts=0
+ * Exit: 0 ok, 1 JACK error or no xrun-free recording in time, 2 usage.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -32,13 +37,32 @@ struct capture {
 	float *buf[MAX_PORTS];
 	unsigned n_ports;
 	size_t skip, len;
+	size_t margin; /* frames recorded past the end, waiting for a late xrun report */
 	_Atomic size_t seen; /* frames the process callback has seen; written by it only */
+	_Atomic unsigned xruns;    /* xruns JACK reported; written by the xrun callback */
+	unsigned xruns_handled;    /* the process callback's own copy */
+	_Atomic unsigned restarts; /* recordings started over; written by the process callback */
 };
+
+static int on_xrun(void *arg)
+{
+	struct capture *c = arg;
+	atomic_fetch_add_explicit(&c->xruns, 1, memory_order_relaxed);
+	return 0;
+}
 
 static int process(jack_nframes_t n, void *arg)
 {
 	struct capture *c = arg;
 	size_t seen = atomic_load_explicit(&c->seen, memory_order_relaxed);
+	unsigned xruns = atomic_load_explicit(&c->xruns, memory_order_relaxed);
+	if (xruns != c->xruns_handled) {
+		c->xruns_handled = xruns;
+		if (seen > c->skip && seen < c->skip + c->len + c->margin) {
+			seen = c->skip; /* the samples so far are torn: record them again */
+			atomic_fetch_add_explicit(&c->restarts, 1, memory_order_relaxed);
+		}
+	}
 	for (jack_nframes_t i = 0; i < n; i++, seen++) {
 		if (seen < c->skip || seen >= c->skip + c->len)
 			continue;
@@ -99,6 +123,7 @@ int main(int argc, char **argv)
 	cap.n_ports = (unsigned)n_ports;
 	cap.skip = (size_t)(skip_s * rate);
 	cap.len = (size_t)(seconds * rate);
+	cap.margin = (size_t)(0.1 * rate); /* JACK reports an xrun within milliseconds */
 	for (unsigned p = 0; p < cap.n_ports; p++) {
 		char name[32];
 		snprintf(name, sizeof name, "in_%u", p + 1);
@@ -110,6 +135,7 @@ int main(int argc, char **argv)
 		}
 	}
 	jack_set_process_callback(cap.client, process, &cap);
+	jack_set_xrun_callback(cap.client, on_xrun, &cap);
 	if (jack_activate(cap.client)) {
 		fprintf(stderr, "jack_level: cannot activate\n");
 		return 1;
@@ -120,14 +146,19 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	/* Bounded: the capture needs skip + len frames; allow 4x that in wall time plus 5 s. */
-	double limit = 4.0 * (skip_s + seconds) + 5.0;
+	/* Bounded: the capture needs skip + len frames; allow 4x that in wall
+	 * time plus 10 s, room for a few recordings started over. */
+	double limit = 4.0 * (skip_s + seconds) + 10.0;
 	struct timespec t0, now, nap = { 0, 10 * 1000 * 1000 };
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (atomic_load_explicit(&cap.seen, memory_order_acquire) < cap.skip + cap.len) {
+	while (atomic_load_explicit(&cap.seen, memory_order_acquire) < cap.skip + cap.len + cap.margin) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) * 1e-9 > limit) {
-			fprintf(stderr, "jack_level: timed out: the JACK graph did not run for %.1f s\n", limit);
+			fprintf(stderr, "jack_level: timed out after %.1f s: %zu of %zu frames recorded, "
+				"%u recordings torn by xruns\n", limit,
+				atomic_load_explicit(&cap.seen, memory_order_acquire),
+				cap.skip + cap.len + cap.margin,
+				atomic_load_explicit(&cap.restarts, memory_order_relaxed));
 			return 1;
 		}
 		nanosleep(&nap, NULL);
@@ -135,8 +166,9 @@ int main(int argc, char **argv)
 	jack_deactivate(cap.client);
 	for (unsigned p = 0; p < cap.n_ports; p++) {
 		double a = tu_amplitude_at(cap.buf[p], cap.len, rate, freq);
-		printf("%s level_dbfs=%.3f rms_dbfs=%.3f\n", argv[optind + (int)p], tu_db(a),
-		       tu_db(tu_rms(cap.buf[p], cap.len)));
+		printf("%s level_dbfs=%.3f rms_dbfs=%.3f restarts=%u\n", argv[optind + (int)p], tu_db(a),
+		       tu_db(tu_rms(cap.buf[p], cap.len)),
+		       atomic_load_explicit(&cap.restarts, memory_order_relaxed));
 		free(cap.buf[p]);
 	}
 	jack_client_close(cap.client);

@@ -183,8 +183,9 @@ check_xruns() {
 }
 
 # out_level HZ [PORT]: the level (dBFS) of HZ at PORT (radiod:out_1), measured
-# by jack_level from outside radiod: the median of three readings, because
-# one cycle the busy machine skips (an xrun) tears the sine in that reading.
+# by jack_level from outside radiod.  A cycle the busy machine skips (an
+# xrun) tears the sine; jack_level records again when JACK reports one, and
+# the median of three readings outvotes a tear JACK did not report.
 out_level() {
 	local i
 	for i in 1 2 3; do
