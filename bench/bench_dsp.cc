@@ -285,6 +285,8 @@ void bm_histogram(benchmark::State &st)
 
 // The daemon's chain (daemon/engine.c rt_process), without JACK: copy the
 // input to the output buffers, EQ, volume, meters, spectrum, three records.
+// The spectrum's transform is planned as radiod plans it: by measurement
+// (FFTW_MEASURE; radiod keeps the wisdom, daemon/wisdom.h).
 struct Chain {
 	eq *e;
 	gain *g;
@@ -300,7 +302,11 @@ struct Chain {
 		g = gain_create(nch, kRate, nullptr);
 		gain_set_volume(g, -6.0, 0.0);
 		m = meter_create(nch, kRate, 0, nullptr);
-		s = spectrum_create(nch, kRate, nullptr, nullptr);
+		spectrum_config sc;
+		spectrum_config_default(&sc);
+		sc.measure_fft = true;
+		s = spectrum_create(nch, kRate, &sc, nullptr);
+		fftwf_forget_wisdom(); // later ESTIMATE plans stay ESTIMATE plans
 		h[0] = histogram_create(true, nullptr);
 		h[1] = histogram_create(false, nullptr);
 		h[2] = histogram_create(false, nullptr);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fftw3.h>
 #include <jack/jack.h>
 #include <jack/ringbuffer.h>
 
@@ -368,9 +369,23 @@ static int build_dsp(struct engine *e, uint32_t rate, const char **err)
 	e->meter = meter_create(ch, rate, 0, err);
 	if (!e->meter)
 		return -EINVAL;
-	e->spectrum = spectrum_create(ch, rate, NULL, err);
+	/* Measured planning: the fastest transform for this CPU, from the
+	 * wisdom engine_open_client() or the state directory left
+	 * (daemon/wisdom.h), so well under a millisecond here. */
+	struct spectrum_config sc;
+	int64_t t0 = rt_now_ns();
+
+	spectrum_config_default(&sc);
+	sc.measure_fft = true;
+	e->spectrum = spectrum_create(ch, rate, &sc, err);
 	if (!e->spectrum)
 		return -EINVAL;
+	double ms = (double)(rt_now_ns() - t0) / 1e6;
+
+	if (ms >= 20.0)
+		log_info(e->log, "spectrum: its transform planned by measurement in %.0f ms", ms);
+	else
+		log_debug(e->log, "spectrum: its transform planned in %.1f ms", ms);
 	e->rate = rate;
 	return 0;
 }
@@ -515,7 +530,14 @@ jack_client_t *engine_open_client(const char *server, const char *name, char *er
 			 server && server[0] ? server : "default", jack_status_str(st),
 			 (unsigned)st);
 		*r = st & JackServerFailed ? -ECONNREFUSED : -EIO;
+		return NULL;
 	}
+	/* Here, off the control thread, the spectrum's transform is planned
+	 * by measurement (the first time in a process without wisdom: about
+	 * 200 ms), so that build_dsp() on the control thread plans it from
+	 * the wisdom in microseconds.  Out of memory here only moves the
+	 * measuring there. */
+	spectrum_plan_ahead();
 	return client;
 }
 
@@ -636,6 +658,11 @@ struct engine *engine_create(const struct config *cfg, const struct log *lg, con
 		*err = "engine: out of memory";
 		return NULL;
 	}
+	/* FFTW's planner runs on two threads here (engine_open_client() on
+	 * the connector's, build_dsp() and destroy_dsp() on the control
+	 * thread); this makes its calls take turns.  fftwf_execute() on the
+	 * RT thread is not a planner call and takes no lock. */
+	fftwf_make_planner_thread_safe();
 	e->cfg = *cfg;
 	e->log = lg;
 	e->state = ENGINE_STARTING;

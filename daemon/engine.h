@@ -153,8 +153,10 @@ void engine_destroy(struct engine *e);
  * server that accepts the connection but does not answer (stopped, wedged)
  * keeps the caller waiting until it answers or dies, so radiod runs this on
  * a helper thread (daemon/connector.h).  Uses no engine: any thread.
- * Returns the client, or NULL with a message in err and -ECONNREFUSED (no
- * server) or -EIO in *r.
+ * Having joined, it also plans the spectrum's transform ahead
+ * (spectrum_plan_ahead()), so that engine_attach() on the control thread
+ * does not spend the time measuring it.  Returns the client, or NULL with
+ * a message in err and -ECONNREFUSED (no server) or -EIO in *r.
  */
 jack_client_t *engine_open_client(const char *server, const char *name, char *err,
 				  size_t err_len, int *r);

@@ -42,6 +42,7 @@
 #include "daemon/reload.h"
 #include "daemon/requests.h"
 #include "daemon/service.h"
+#include "daemon/wisdom.h"
 #include "proto/paths.h"
 
 #if defined(__has_feature)
@@ -91,6 +92,7 @@ struct daemon {
 	struct connector *connector;	/* joins JACK off the loop */
 	struct service *service;	/* sd_notify, watchdog */
 	struct persist *persist;	/* saved settings and presets */
+	struct wisdom *wisdom;		/* FFTW's, kept next to them */
 	struct metrics *metrics;	/* the Prometheus endpoint; NULL when off */
 	uint32_t save_delay_ms;
 	int listen_fd;		/* the socket systemd passed, until setup takes it */
@@ -416,6 +418,8 @@ static void on_joined(void *arg, jack_client_t *client, int r, const char *why)
 			    info.rt.policy[0] ? info.rt.policy : "policy unknown");
 	d->failures = 0;
 	d->backoff_ms = RECONNECT_MIN_MS;
+	/* The join planned the spectrum's transform, measuring it the first time. */
+	wisdom_save(d->wisdom);
 }
 
 static void on_reconnect(evutil_socket_t fd, short what, void *arg)
@@ -598,6 +602,7 @@ static int setup(struct daemon *d)
 		return -1;
 	}
 	requests_set_persist(d->requests, d->persist);
+	d->wisdom = wisdom_load(persist_state_dir(d->persist), &g_log);
 	access_policy_init(&d->access, geteuid(), &d->cfg);
 	requests_set_access(d->requests, &d->access, &g_log);
 	requests_set_reload(d->requests, d->config_path, on_reload_request, d);
@@ -711,6 +716,7 @@ static bool teardown(struct daemon *d)
 	metrics_destroy(d->metrics);
 	control_destroy(d->control);
 	requests_destroy(d->requests);
+	wisdom_destroy(d->wisdom);	/* before the state directory it writes to */
 	persist_destroy(d->persist);	/* its timer goes before the event base */
 	if (!engine_stopped || !helper_gone)
 		return false;

@@ -261,6 +261,11 @@ void persist_destroy(struct persist *p)
 	free(p);
 }
 
+struct state_dir *persist_state_dir(struct persist *p)
+{
+	return p->dir;
+}
+
 const char *persist_active_preset(const struct persist *p)
 {
 	return p->active;

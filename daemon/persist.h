@@ -94,6 +94,9 @@ int persist_flush(struct persist *p, char *err, size_t err_len);
 /* The active preset's name; "" when none. */
 const char *persist_active_preset(const struct persist *p);
 
+/* The state directory, open and locked while p lives. */
+struct state_dir *persist_state_dir(struct persist *p);
+
 /* The presets, sorted by name; valid until the next preset call. */
 const struct state_presets *persist_presets(const struct persist *p);
 

@@ -619,6 +619,39 @@ static int try_file(struct state_dir *d, const struct codec *c, const char *name
 	return -EBADMSG;
 }
 
+int state_read_file(struct state_dir *d, const char *name, const char *kind, char **payload,
+		    size_t *len)
+{
+	char why[WHY_MAX], *buf;
+	const char *body = NULL;
+	size_t n = 0, blen = 0;
+	int r = read_file(d, name, &buf, &n, why, sizeof why);
+
+	*payload = NULL;
+	*len = 0;
+	if (r == -ENOENT)
+		return -ENOENT;
+	if (r == 0)
+		r = unwrap(kind, buf, n, &body, &blen, why, sizeof why);
+	if (r < 0) {
+		free(buf);
+		set_aside(d, name, why);
+		return -EBADMSG;
+	}
+	/* The payload moves to the start of the buffer, which has a byte to
+	 * spare (read_file), and gets its terminator. */
+	memmove(buf, body, blen);
+	buf[blen] = '\0';
+	*payload = buf;
+	*len = blen;
+	return 0;
+}
+
+void state_set_aside(struct state_dir *d, const char *name, const char *why)
+{
+	set_aside(d, name, why);
+}
+
 static enum state_source load(struct state_dir *d, const struct codec *c, void *out)
 {
 	char bak[NAME_BUF];

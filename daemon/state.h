@@ -164,6 +164,20 @@ int state_save_presets(struct state_dir *d, const struct state_presets *p, char 
 int state_write_file(struct state_dir *d, const char *name, const char *kind,
 		     const char *payload, size_t len, char *err, size_t err_len);
 
+/*
+ * The reading step alone, for files other than state.json and presets.json
+ * kept in the same format: reads name, checks its header for kind and its
+ * checksum, and returns its payload (malloc'ed, NUL-terminated, len bytes
+ * before the terminator) in *payload.  0; -ENOENT when there is no such
+ * file; -EBADMSG when it is unusable: it is then set aside (logged).
+ */
+int state_read_file(struct state_dir *d, const char *name, const char *kind, char **payload,
+		    size_t *len);
+
+/* Renames name to name.corrupt-TIME (logged with why): for a file whose
+ * payload its reader found unusable. */
+void state_set_aside(struct state_dir *d, const char *name, const char *why);
+
 /* CRC-32 (IEEE 802.3), computed by zlib. */
 uint32_t state_crc32(const void *data, size_t len);
 

@@ -2,6 +2,7 @@
 
 #include "libdsp/spectrum.h"
 
+#include <errno.h>
 #include <fftw3.h>
 #include <math.h>
 #include <stdlib.h>
@@ -165,6 +166,21 @@ static void publish(struct spectrum *s)
 	f->frames = s->frames;
 	f->seq = s->seq;
 	tribuf_publish(s->out);
+}
+
+int spectrum_plan_ahead(void)
+{
+	float *in = fftwf_alloc_real(SPECTRUM_SIZE);
+	fftwf_complex *out = fftwf_alloc_complex(N_BINS);
+	fftwf_plan plan = NULL;
+
+	if (in && out)
+		plan = fftwf_plan_dft_r2c_1d(SPECTRUM_SIZE, in, out, FFTW_MEASURE);
+	if (plan)
+		fftwf_destroy_plan(plan);
+	fftwf_free(in);
+	fftwf_free(out);
+	return plan ? 0 : -ENOMEM;
 }
 
 struct spectrum *spectrum_create(uint32_t n_channels, double rate,

@@ -120,6 +120,16 @@ struct spectrum *spectrum_create(uint32_t n_channels, double rate,
 				 const struct spectrum_config *cfg, const char **err);
 void spectrum_destroy(struct spectrum *s);
 
+/*
+ * Plans the transform spectrum_create() plans with measure_fft, and keeps
+ * only what FFTW learnt doing it (its wisdom, in this process): a later
+ * create then plans in microseconds.  For a thread that may take the time
+ * (about 200 ms the first time; nothing once the wisdom is there), ahead
+ * of a create on one that may not.  0, or -ENOMEM.  A planner call, like
+ * create and destroy (see the note above).
+ */
+int spectrum_plan_ahead(void);
+
 /* Pushes in[0 .. n_channels - 1], n_frames each (any n_frames, 0 included),
  * and transforms and publishes when due. */
 void spectrum_process(struct spectrum *s, const float *const *in, uint32_t n_frames) DSP_RT;
