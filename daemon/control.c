@@ -21,6 +21,7 @@ struct control_peer {
 	struct bufferevent *bev;
 	struct frame_reader rd;
 	struct event *sub_timer;	/* NULL: no subscription */
+	struct event *frame_timer;	/* pending while a frame is partly in */
 	struct event *free_ev;		/* frees the peer from the loop, not from a callback */
 	uint64_t id;
 	struct access_cred cred;
@@ -184,6 +185,7 @@ static void peer_free(struct control_peer *p)
 	c->n.clients--;
 	if (p->sub_timer)
 		event_free(p->sub_timer);
+	event_free(p->frame_timer);
 	event_free(p->free_ev);
 	bufferevent_free(p->bev);
 	frame_reader_free(&p->rd);
@@ -221,6 +223,7 @@ static void peer_close(struct control_peer *p, bool flush)
 		return;
 	p->closing = true;
 	peer_unsubscribe(p);
+	evtimer_del(p->frame_timer);
 	bufferevent_disable(p->bev, EV_READ);
 	if (flush && evbuffer_get_length(bufferevent_get_output(p->bev)) > 0) {
 		/* The write callback fires once the output is empty. */
@@ -317,6 +320,7 @@ static void peer_pause(struct control_peer *p)
 static void peer_process_input(struct control_peer *p)
 {
 	struct evbuffer *in = bufferevent_get_input(p->bev);
+	const struct timeval frame_tv = {CONTROL_FRAME_TIMEOUT_S, 0};
 
 	while (!p->closing && !p->paused && evbuffer_get_length(in) > 0) {
 		struct evbuffer_iovec v;
@@ -330,8 +334,13 @@ static void peer_process_input(struct control_peer *p)
 		evbuffer_drain(in, used);
 		switch (r) {
 		case FRAME_NEED_MORE:
+			/* Bytes taken without a whole frame: one is partly in, and
+			 * its deadline runs from its first byte. */
+			if (used > 0 && !evtimer_pending(p->frame_timer, NULL))
+				evtimer_add(p->frame_timer, &frame_tv);
 			break;
 		case FRAME_READY:
+			evtimer_del(p->frame_timer);
 			peer_handle_frame(p);
 			if (!p->closing && peer_queued(p) > p->ctl->limits.out_limit)
 				peer_pause(p);
@@ -346,6 +355,36 @@ static void peer_process_input(struct control_peer *p)
 			break;
 		}
 	}
+}
+
+/*
+ * A frame begun and not finished within CONTROL_FRAME_TIMEOUT_S: a client
+ * sending a byte now and then would otherwise hold its connection and its
+ * frame buffer for ever, each byte restarting the idle timeout.
+ */
+static void on_frame_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct control_peer *p = arg;
+	struct control *c = p->ctl;
+	char why[128];
+
+	(void)fd;
+	(void)what;
+	if (p->closing)
+		return;
+	c->n.clients_dropped++;
+	if (p->rd.header_have < FRAME_HEADER_SIZE)
+		snprintf(why, sizeof why,
+			 "frame incomplete %d s after its first byte (%u of the 4 length bytes)",
+			 CONTROL_FRAME_TIMEOUT_S, p->rd.header_have);
+	else
+		snprintf(why, sizeof why,
+			 "frame incomplete %d s after its first byte (%u of %u bytes)",
+			 CONTROL_FRAME_TIMEOUT_S, FRAME_HEADER_SIZE + p->rd.have,
+			 FRAME_HEADER_SIZE + p->rd.length);
+	log_info(c->log, "client %llu: %s: dropping it", (unsigned long long)p->id, why);
+	send_status(p, 0, false, RADIO__STATUS__CODE__MALFORMED, why);
+	peer_close(p, true);
 }
 
 static void on_read(struct bufferevent *bev, void *arg)
@@ -551,7 +590,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 			    strerror(-r));
 	p->bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	p->free_ev = event_new(c->base, -1, 0, on_free, p);
-	if (!p->bev || !p->free_ev) {
+	p->frame_timer = evtimer_new(c->base, on_frame_timeout, p);
+	if (!p->bev || !p->free_ev || !p->frame_timer) {
 		log_warning(c->log, "out of memory: refusing a client");
 		if (p->bev)
 			bufferevent_free(p->bev);
@@ -559,6 +599,8 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct socka
 			evutil_closesocket(fd);
 		if (p->free_ev)
 			event_free(p->free_ev);
+		if (p->frame_timer)
+			event_free(p->frame_timer);
 		frame_reader_free(&p->rd);
 		access_cred_clear(&p->cred);
 		free(p);

@@ -8,6 +8,10 @@
  *   - frames: 1..64 KiB; an oversize length, an empty frame or one that does
  *     not decode gets a MALFORMED reply, then that connection is flushed and
  *     closed; a Request without a body gets UNKNOWN_REQUEST and stays.
+ *   - slow frames: once the first byte of a frame is in, the whole frame
+ *     must be in within CONTROL_FRAME_TIMEOUT_S (a fixed bound, not a
+ *     configuration key); otherwise the client gets a MALFORMED reply
+ *     saying how much came, is counted in clients_dropped and is closed.
  *   - clients: at most max_clients; one more gets a RESOURCE_EXHAUSTED reply
  *     and is closed.
  *   - output: replies are always queued, but a client whose queue is over
@@ -52,6 +56,7 @@
 
 #define CONTROL_MAX_CONSECUTIVE_DROPS 64
 #define CONTROL_FLUSH_TIMEOUT_S 2
+#define CONTROL_FRAME_TIMEOUT_S 5
 #define CONTROL_STALL_TIMEOUT_S 30
 #define CONTROL_SOCKET_DIR_MODE 0755
 #define CONTROL_SOCKET_MODE 0660
@@ -90,7 +95,8 @@ struct control_handler {
 /* Counted since start; Stats reports them. */
 struct control_counters {
 	uint64_t events_dropped;	/* to slow subscribers */
-	uint64_t clients_dropped;	/* too slow, stalled, or refused (max_clients) */
+	uint64_t clients_dropped;	/* too slow to read or to send a frame, stalled,
+					 * or refused (max_clients) */
 	uint64_t client_errors;		/* malformed frames */
 	uint32_t clients;		/* connected now */
 };

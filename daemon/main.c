@@ -59,6 +59,10 @@
 #define STATE_DIR_MODE 0755
 #define STOP_JACK_TIMEOUT_MS 500
 #define FIRST_JOIN_WAIT_MS 2000
+/* Descriptors radiod holds besides its control clients: the JACK client's
+ * sockets, semaphores and shared memory, the listeners, the metrics
+ * endpoint's connections, a state file being written, the log. */
+#define FD_RESERVE 64
 
 /* libjack's message hooks take no context pointer, hence a global. */
 static struct log g_log;
@@ -306,6 +310,52 @@ static void lock_memory(void)
 }
 
 /*
+ * Each control client holds a descriptor.  When max_clients plus
+ * FD_RESERVE is over the soft RLIMIT_NOFILE (often 1024), the soft limit is
+ * raised as far as that, within the hard limit; otherwise accept() would
+ * fail with EMFILE before max_clients is reached, and JACK or the state
+ * file could find no descriptor left.  Not beyond: a descriptor over 1023
+ * breaks any select() left in a library.
+ */
+static void raise_fd_limit(uint32_t max_clients)
+{
+	rlim_t need = (rlim_t)max_clients + FD_RESERVE;
+	struct rlimit rl;
+	rlim_t was;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		log_warning(&g_log, "cannot read RLIMIT_NOFILE: %s", strerror(errno));
+		return;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+		return;
+	was = rl.rlim_cur;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need)
+		rl.rlim_cur = need;
+	else
+		rl.rlim_cur = rl.rlim_max;
+	if (rl.rlim_cur > was) {
+		if (setrlimit(RLIMIT_NOFILE, &rl) == 0) {
+			log_info(&g_log, "RLIMIT_NOFILE raised from %llu to %llu: "
+				 "max_clients = %u, %d for the rest", (unsigned long long)was,
+				 (unsigned long long)rl.rlim_cur, max_clients, FD_RESERVE);
+		} else {
+			log_warning(&g_log, "cannot raise RLIMIT_NOFILE from %llu to %llu: %s",
+				    (unsigned long long)was, (unsigned long long)rl.rlim_cur,
+				    strerror(errno));
+			rl.rlim_cur = was;
+		}
+	}
+	if (rl.rlim_cur < need)
+		log_warning(&g_log, "RLIMIT_NOFILE stays at %llu (hard limit %llu), short of the "
+			    "%llu descriptors max_clients = %u and radiod's own %d need: once "
+			    "they run out, new clients wait unaccepted (raise LimitNOFILE= or "
+			    "nofile in limits.conf)", (unsigned long long)rl.rlim_cur,
+			    (unsigned long long)rl.rlim_max, (unsigned long long)need, max_clients,
+			    FD_RESERVE);
+}
+
+/*
  * Forks; the parent waits on a pipe until the child says it is ready (one
  * zero byte) and exits 0, or sees it fail and exits with its status.
  */
@@ -507,6 +557,7 @@ static int reload(struct daemon *d, const char *who, char *msg, size_t msg_len)
 	hash_config(d);
 	log_info(&g_log, "%s: configuration reloaded from %s: %s", who, d->config_path,
 		 res.n_changed ? res.changed : "nothing changed");
+	raise_fd_limit(d->cfg.max_clients);
 	msg[0] = '\0';
 	if (res.n_restart) {
 		snprintf(msg, msg_len, "%s change%s at the next restart", res.restart,
@@ -572,6 +623,7 @@ static int setup(struct daemon *d)
 	int fd, r;
 
 	lock_memory();
+	raise_fd_limit(d->cfg.max_clients);
 	r = mkdir_p(d->state_dir, STATE_DIR_MODE);
 	if (r < 0) {
 		log_error(&g_log, "cannot create state directory %s: %s", d->state_dir,

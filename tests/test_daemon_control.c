@@ -491,6 +491,121 @@ static void test_an_idle_client_is_closed(void **state)
 	close(fd);
 }
 
+/* A GetInfo request with its header, in buf (64 bytes); its length. */
+static size_t request_frame(uint32_t id, uint8_t *buf)
+{
+	Radio__Request req = RADIO__REQUEST__INIT;
+	Radio__GetInfo gi = RADIO__GET_INFO__INIT;
+	size_t n;
+
+	req.has_id = true;
+	req.id = id;
+	req.body_case = RADIO__REQUEST__BODY_GET_INFO;
+	req.get_info = &gi;
+	n = radio__request__get_packed_size(&req);
+	assert_true(n + 4 <= 64);
+	frame_write_header(buf, n);
+	radio__request__pack(&req, buf + 4);
+	return n + 4;
+}
+
+/* Pumps the server until fd has something to read or seconds pass. */
+static bool pump_until_readable(struct fixture *f, int fd, double seconds)
+{
+	double end = now_s() + seconds;
+
+	do {
+		struct pollfd pfd = {fd, POLLIN, 0};
+
+		event_base_loop(f->base, EVLOOP_NONBLOCK);
+		if (poll(&pfd, 1, 1) > 0)
+			return true;
+	} while (now_s() < end);
+	return false;
+}
+
+static void test_a_frame_sent_a_byte_a_second_is_dropped_at_the_frame_timeout(void **state)
+{
+	struct fixture *f = *state;
+	struct control_counters n;
+	uint8_t buf[64];
+	size_t len, sent = 0;
+	double t0, took;
+	char msg[256];
+	int fd;
+
+	/* No idle timeout: only the frame deadline can close it. */
+	assert_int_equal(start_server(f, 4, 0, 65536), 0);
+	fd = client(f->path);
+	len = request_frame(1, buf);
+	/* Whole only after len - 1 seconds: past the deadline. */
+	assert_true(len - 1 > CONTROL_FRAME_TIMEOUT_S);
+	t0 = now_s();
+	while (sent < len && now_s() - t0 < CONTROL_FRAME_TIMEOUT_S + 3) {
+		if (now_s() >= t0 + (double)sent)
+			send_bytes(fd, buf + sent++, 1);
+		if (pump_until_readable(f, fd, 0.01))
+			break;
+	}
+	took = now_s() - t0;
+	print_message("closed %.2f s after the first byte, %zu of %zu bytes sent (deadline %d s)\n",
+		      took, sent, len, CONTROL_FRAME_TIMEOUT_S);
+	assert_int_equal(receive_status(f, fd, msg, sizeof msg), RADIO__STATUS__CODE__MALFORMED);
+	assert_non_null(strstr(msg, "frame incomplete"));
+	assert_closed(f, fd);
+	assert_true(took >= CONTROL_FRAME_TIMEOUT_S - 0.05);
+	assert_true(took <= CONTROL_FRAME_TIMEOUT_S + 1.0);
+	assert_true(sent < len);
+	control_get_counters(f->ctl, &n);
+	assert_int_equal(n.clients_dropped, 1);
+	assert_int_equal(n.client_errors, 0);
+	close(fd);
+}
+
+static void test_the_frame_timeout_runs_per_frame_not_per_connection(void **state)
+{
+	struct fixture *f = *state;
+	struct control_counters n;
+	uint8_t stream[4 * 64];
+	size_t len = 0, sent = 0;
+	double t0;
+	int fd;
+
+	assert_int_equal(start_server(f, 4, 0, 65536), 0);
+	fd = client(f->path);
+	for (uint32_t id = 1; id <= 4; id++)
+		len += request_frame(id, stream + len);
+	/* 3 bytes every 0.6 s: each frame is in within 2 s, the stream takes
+	 * longer than one deadline, and pieces straddle frames (a frame ends
+	 * and the next begins in one read). */
+	assert_true(len % 3 != 0 && (len / 3) * 0.6 > CONTROL_FRAME_TIMEOUT_S);
+	t0 = now_s();
+	while (sent < len) {
+		if (now_s() >= t0 + 0.6 * (double)(sent / 3)) {
+			size_t k = len - sent < 3 ? len - sent : 3;
+
+			send_bytes(fd, stream + sent, k);
+			sent += k;
+		}
+		pump(f, 0.01);
+	}
+	print_message("4 frames sent over %.2f s\n", now_s() - t0);
+	for (uint32_t id = 1; id <= 4; id++) {
+		bool eof;
+		Radio__ServerMessage *m = receive(f, fd, &eof);
+
+		assert_non_null(m);
+		assert_int_equal(m->reply->id, id);
+		assert_int_equal(m->reply->status->code, RADIO__STATUS__CODE__OK);
+		radio__server_message__free_unpacked(m, NULL);
+	}
+	send_request(fd, 5, true);
+	assert_int_equal(receive_status(f, fd, NULL, 0), RADIO__STATUS__CODE__OK);
+	control_get_counters(f->ctl, &n);
+	assert_int_equal(n.clients_dropped, 0);
+	close(fd);
+}
+
 static void test_a_subscriber_that_does_not_read_loses_events_then_goes(void **state)
 {
 	struct fixture *f = *state;
@@ -556,6 +671,8 @@ int main(void)
 		T(test_one_client_too_many_is_told_and_closed),
 		T(test_an_idle_client_is_closed),
 		T(test_a_subscriber_that_does_not_read_loses_events_then_goes),
+		T(test_a_frame_sent_a_byte_a_second_is_dropped_at_the_frame_timeout),
+		T(test_the_frame_timeout_runs_per_frame_not_per_connection),
 	};
 #undef T
 
