@@ -13,11 +13,12 @@
  * connection is made before any of them starts its act; each one's clock
  * starts when it does (idle: at connect; subscriber: at its Subscribe;
  * dribbler: at its first byte), and radiod closing it is timed from there.
- * With -o, once the crowd is in, connections are added one by one (each
- * asks GetInfo) until radiod refuses one; the accepted ones are closed again
- * before the crowd starts.
+ * The good client connects next and is answered once, so it is in before
+ * any room can run out.  With -o, connections are then added one by one
+ * (each asks GetInfo) until radiod refuses one; the accepted ones are
+ * closed again before the crowd starts.
  *
- * Meanwhile a good client on a connection of its own sends GetStats,
+ * Meanwhile the good client, on that connection of its own, sends GetStats,
  * waits for the reply, pauses PAUSE_MS (default 2; 0 = back to back) and
  * sends the next, timing each round trip.
  *
@@ -80,6 +81,7 @@ struct conn {
 
 struct good {
 	const char *path;
+	int fd;			/* connected and answered once before the crowd acts */
 	double end;
 	int pause_ms;
 	double *rtt_ms;
@@ -210,13 +212,9 @@ static void *good_run(void *arg)
 {
 	struct good *g = arg;
 	uint8_t buf[64];
-	uint32_t id = 0;
-	int fd = connect_bounded(g->path);
+	uint32_t id = 1;	/* 1 was the request good_connect() sent */
+	int fd = g->fd;
 
-	if (fd < 0) {
-		g->error = "the good client cannot connect";
-		return NULL;
-	}
 	while (!atomic_load(&g_stop) && now_s() < g->end) {
 		struct timespec pause = {0, (long)g->pause_ms * 1000000L};
 		size_t n = get_stats_frame(++id, buf, sizeof buf);
@@ -253,6 +251,29 @@ static void *good_run(void *arg)
 	}
 	close(fd);
 	return NULL;
+}
+
+/* Connects the good client and has its first GetStats answered. */
+static int good_connect(struct good *g)
+{
+	uint8_t buf[64];
+	uint32_t got;
+	int code;
+
+	g->fd = connect_bounded(g->path);
+	if (g->fd < 0) {
+		g->error = "the good client cannot connect";
+		return -1;
+	}
+	if (su_send_all(g->fd, buf, get_stats_frame(1, buf, sizeof buf)) < 0 ||
+	    read_reply(g->fd, GOOD_TIMEOUT_MS, &code, &got) != 0 ||
+	    code != RADIO__STATUS__CODE__OK || got != 1) {
+		g->error = "the good client's first GetStats was not answered OK";
+		close(g->fd);
+		g->fd = -1;
+		return -1;
+	}
+	return 0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -464,6 +485,10 @@ int main(int argc, char **argv)
 	printf("connected idle=%u subscribers=%u dribblers=%u seconds=%.2f\n", n_kind[K_IDLE],
 	       n_kind[K_SUBSCRIBER], n_kind[K_DRIBBLER], now_s() - t_conn);
 	fflush(stdout);
+	if (good_connect(&g) < 0) {
+		fprintf(stderr, "crowd: %s\n", g.error);
+		return 1;
+	}
 	if (probe)
 		overflow(g.path);
 
