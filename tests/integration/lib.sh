@@ -76,6 +76,18 @@ stop_pid() {
 	wait "$pid" 2>/dev/null
 }
 
+# forget_pid PID: the test reaped that process itself (wait); cleanup must
+# not signal its number, which the system may have given to another
+# process since (pid_max can be 32768: a test that starts thousands of
+# processes goes round).
+forget_pid() {
+	local i
+	for i in "${!T_PIDS[@]}"; do
+		[ "${T_PIDS[$i]}" = "$1" ] && unset 'T_PIDS[i]'
+	done
+	T_PIDS=("${T_PIDS[@]}")
+}
+
 cleanup() {
 	local i
 	for ((i = ${#T_PIDS[@]} - 1; i >= 0; i--)); do
@@ -141,6 +153,29 @@ start_radiod() {
 	T_PIDS+=("$RADIOD_PID")
 	wait_until 15 "$RADIOCTL" --timeout 1000 info ||
 		bail "radiod did not answer on $SOCK within 15 s"
+}
+
+# direct_radioctl: RADIOCTL becomes the program itself rather than
+# libtool's wrapper script, which runs a shell and sed before it on every
+# call (some 10 ms, twice that under AddressSanitizer); the wrapper's
+# library path is exported instead.  For tests that run radioctl hundreds
+# of times.  Leaves RADIOCTL as it is when there is no such program or it
+# does not run.
+direct_radioctl() {
+	local libs bin path
+	libs=$(cd "${RADIOCTL%/*}/.libs" 2>/dev/null && pwd) || return 0
+	bin=$libs/${RADIOCTL##*/} path=$libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	[ -x "$bin" ] && LD_LIBRARY_PATH=$path "$bin" --version >/dev/null 2>&1 || return 0
+	export LD_LIBRARY_PATH=$path
+	RADIOCTL=$bin
+}
+
+# json_value VAR KEY JSON: VAR = the first plain value of KEY in JSON (a
+# number, true or false, or a string's text); fails when there is none.
+# Enough for radioctl's one-line replies, and no jq to start.
+json_value() {
+	[[ $3 =~ "\"$2\":"\"?([^\",}]*) ]] || return 1
+	printf -v "$1" '%s' "${BASH_REMATCH[1]}"
 }
 
 # within VALUE WANT TOL: |VALUE - WANT| <= TOL, in floating point.
