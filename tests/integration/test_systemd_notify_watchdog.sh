@@ -6,6 +6,12 @@
 # thread stalls (jackd stopped with SIGSTOP, radiod still a member), again
 # once it continues; fed while JACK is away and radiod retries (the
 # decision in daemon/service.h); STATUS= follows; STOPPING=1 at the end.
+# The stall is reported and so is its end: STATUS= says stalled, the log
+# has a warning with how long no block came and an info line with how long
+# the stall lasted; GetInfo and GetStats have no state of their own for it
+# (radiod is still a member of the graph: STATE_RUNNING), and there it
+# shows as a callback count that stands still, and counts on once jackd
+# continues.
 . "$(dirname "$0")/lib.sh"
 
 NOTIFY_LISTEN=${NOTIFY_LISTEN:-$top_builddir/tests/notify_listen}
@@ -19,6 +25,9 @@ trap 'cont_jackd; cleanup' EXIT
 notes() { grep -c " $1" "$T_DIR/notify.log"; }
 more_notes_than() { test "$(notes "$1")" -gt "$2"; }
 seen() { grep -q " $1" "$T_DIR/notify.log"; }
+callbacks() { "$RADIOCTL" --timeout 1000 --json stats | jq -e .callbacks; }
+callbacks_above() { test "$(callbacks)" -gt "$1"; }
+state() { "$RADIOCTL" --timeout 1000 --json info | jq -r .state; }
 # Seconds between consecutive WATCHDOG=1 after line number $1 of the log.
 ping_gaps() {
 	tail -n +"$1" "$T_DIR/notify.log" | awk '/ WATCHDOG=1$/ { if (p) print $1 - p; p = $1 }'
@@ -62,18 +71,28 @@ t_stop=$(date +%s%N)
 # A block in flight and one tick may still count: allow one interval.
 sleep 0.3
 n1=$(notes WATCHDOG=1)
+t_ask=$(date +%s%N)
+c1=$(callbacks)
+ask_ms=$((($(date +%s%N) - t_ask) / 1000000))
 # Absence is measured over a window: six intervals, far past one tick.
 sleep 1.2
 n2=$(notes WATCHDOG=1)
+c2=$(callbacks)
 diag "jackd stopped: $((n2 - n1)) pings in the 1.2 s window (six intervals)"
+diag "jackd stopped: GetStats answered in $ask_ms ms; callbacks $c1, then $c2 after the window"
 check "jackd stopped: no WATCHDOG=1 for six intervals" test "$n2" -eq "$n1"
+check "jackd stopped: GetStats answers, and its callback count stands still" test "$c2" = "$c1"
+check "jackd stopped: GetInfo still says running (radiod is a member of the graph)" \
+	test "$(state)" = STATE_RUNNING
 if wait_until 5 seen "STATUS=stalled: no audio block from JACK server '$JACK_SERVER'"; then
 	ok "jackd stopped: STATUS= says the audio stalled"
+	diag "STATUS=$(grep -m1 -o "STATUS=stalled.*" "$T_DIR/notify.log" | cut -d= -f2-)"
 else
 	not_ok "jackd stopped: STATUS= says the audio stalled"
 fi
 check "jackd stopped: radiod's log says the watchdog is no longer fed" \
 	grep -q "no audio block for .*the systemd watchdog is no longer fed" "$T_DIR/radiod.log"
+diag "radiod's log: $(grep -m1 "no audio block for" "$T_DIR/radiod.log")"
 
 cont_jackd
 stopped_ms=$((($(date +%s%N) - t_stop) / 1000000))
@@ -82,8 +101,17 @@ longest=$(ping_gaps "$at_stop" | sort -g | tail -1)
 diag "jackd was stopped for $stopped_ms ms; the longest gap between pings was $longest s"
 check "jackd continues: radiod's log says audio runs again" \
 	wait_until 5 grep -q "JACK processes audio again" "$T_DIR/radiod.log"
+again=$(grep -m1 "JACK processes audio again" "$T_DIR/radiod.log")
+stall_s=$(sed -n 's/.*again after \([0-9.]*\) s.*/\1/p' <<<"$again")
+diag "radiod's log: $again"
+# The stall is timed from the last block to the first one after it, to a
+# status check (SERVICE_CHECK_MS, 250 ms): about as long as jackd was stopped.
+check "jackd continues: the log gives the stall's length as jackd's stop (+-0.5 s)" \
+	within "${stall_s:-none}" "$(awk -v m="$stopped_ms" 'BEGIN { print m / 1000 }')" 0.5
 check "jackd continues: STATUS= says running again" \
 	wait_until 5 sh -c "tail -n 5 '$T_DIR/notify.log' | grep -q ' STATUS=running'"
+check "jackd continues: GetStats's callback count goes on" wait_until 5 callbacks_above $((c2 + 10))
+check "jackd continues: GetInfo says running" test "$(state)" = STATE_RUNNING
 
 # jackd gone: radiod is disconnected and retries - the watchdog stays fed.
 stop_pid "$JACKD_PID" 5
