@@ -224,7 +224,8 @@ check_xruns() {
 out_level() {
 	local i
 	for i in 1 2 3; do
-		"$JACK_LEVEL" -s "$JACK_SERVER" -f "$1" -d 0.4 -k 0.2 "${2:-radiod:out_1}" |
+		# Bounded: libjack waits without a limit on a server that is stopped.
+		timeout 30 "$JACK_LEVEL" -s "$JACK_SERVER" -f "$1" -d 0.4 -k 0.2 "${2:-radiod:out_1}" |
 			sed -n 's/.*level_dbfs=\([^ ]*\).*/\1/p'
 	done | sort -g | sed -n 2p
 }
