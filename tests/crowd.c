@@ -107,48 +107,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* A blocking connect bounded by CONNECT_TIMEOUT_S (a full backlog makes
- * connect wait; SO_SNDTIMEO bounds that wait on a Unix socket). */
-static int connect_bounded(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	struct timeval tv = {CONNECT_TIMEOUT_S, 0};
-	int fd;
-
-	if (strlen(path) >= sizeof sa.sun_path) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -1;
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0 ||
-	    connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
-
-/* Packs req behind its header into out (size bytes); the frame's length. */
-static size_t frame_request(const Radio__Request *req, uint8_t *out, size_t size)
-{
-	size_t n = radio__request__get_packed_size(req);
-
-	if (n == 0 || n + 4 > size)
-		abort();
-	radio__request__pack(req, out + 4);
-	out[0] = (uint8_t)(n >> 24);
-	out[1] = (uint8_t)(n >> 16);
-	out[2] = (uint8_t)(n >> 8);
-	out[3] = (uint8_t)n;
-	return n + 4;
-}
-
 static size_t get_stats_frame(uint32_t id, uint8_t *out, size_t size)
 {
 	Radio__Request req = RADIO__REQUEST__INIT;
@@ -158,7 +116,7 @@ static size_t get_stats_frame(uint32_t id, uint8_t *out, size_t size)
 	req.id = id;
 	req.body_case = RADIO__REQUEST__BODY_GET_STATS;
 	req.get_stats = &gs;
-	return frame_request(&req, out, size);
+	return su_frame_request(&req, out, size);
 }
 
 /*
@@ -260,7 +218,7 @@ static int good_connect(struct good *g)
 	uint32_t got;
 	int code;
 
-	g->fd = connect_bounded(g->path);
+	g->fd = su_connect_bounded(g->path, CONNECT_TIMEOUT_S);
 	if (g->fd < 0) {
 		g->error = "the good client cannot connect";
 		return -1;
@@ -368,7 +326,7 @@ static int overflow(const char *path)
 	while (n < OVERFLOW_MAX) {
 		Radio__Request req = RADIO__REQUEST__INIT;
 		Radio__GetInfo gi = RADIO__GET_INFO__INIT;
-		int code = -1, fd = connect_bounded(path);
+		int code = -1, fd = su_connect_bounded(path, CONNECT_TIMEOUT_S);
 		uint32_t id;
 		size_t len;
 
@@ -381,7 +339,7 @@ static int overflow(const char *path)
 		req.id = (uint32_t)n + 1;
 		req.body_case = RADIO__REQUEST__BODY_GET_INFO;
 		req.get_info = &gi;
-		len = frame_request(&req, buf, sizeof buf);
+		len = su_frame_request(&req, buf, sizeof buf);
 		/* A refused one may be closed before it takes the request. */
 		su_send_all(fd, buf, len);
 		if (read_reply(fd, GOOD_TIMEOUT_MS, &code, &id) != 0 ||
@@ -474,7 +432,7 @@ int main(int argc, char **argv)
 			  : i < n_kind[K_IDLE] + n_kind[K_SUBSCRIBER] ? K_SUBSCRIBER : K_DRIBBLER;
 		c->closed_at = -1;
 		c->reply_code = -1;
-		c->fd = connect_bounded(g.path);
+		c->fd = su_connect_bounded(g.path, CONNECT_TIMEOUT_S);
 		if (c->fd < 0) {
 			fprintf(stderr, "crowd: connection %zu of %lu: %s\n", i + 1, total,
 				strerror(errno));
@@ -511,7 +469,7 @@ int main(int argc, char **argv)
 			sub.has_spectrum = sub.spectrum = 1;
 			sub.has_interval_ms = 1;
 			sub.interval_ms = SUB_INTERVAL_MS;
-			if (su_send_all(c->fd, buf, frame_request(&req, buf, sizeof buf)) < 0)
+			if (su_send_all(c->fd, buf, su_frame_request(&req, buf, sizeof buf)) < 0)
 				mark_closed(c, now_s());
 			c->start = now_s();
 		} else if (c->kind == K_DRIBBLER) {

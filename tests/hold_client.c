@@ -48,15 +48,8 @@ static int ask(int fd)
 	req.id = 1;
 	req.body_case = RADIO__REQUEST__BODY_GET_INFO;
 	req.get_info = &body;
-	n = radio__request__get_packed_size(&req);
-	if (n + 4 > sizeof buf)
-		return -1;
-	buf[0] = (uint8_t)(n >> 24);
-	buf[1] = (uint8_t)(n >> 16);
-	buf[2] = (uint8_t)(n >> 8);
-	buf[3] = (uint8_t)n;
-	radio__request__pack(&req, buf + 4);
-	return send(fd, buf, n + 4, MSG_NOSIGNAL) == (ssize_t)(n + 4) ? 0 : -1;
+	n = su_frame_request(&req, buf, sizeof buf);
+	return su_send_all(fd, buf, n);
 }
 
 /* The Status code name of the reply, in name (64 bytes); -1 on failure. */

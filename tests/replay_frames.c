@@ -70,21 +70,6 @@ static uint32_t rng_below(uint64_t *s, uint32_t n)
 	return (uint32_t)(rng_next(s) >> 33) % n;
 }
 
-/* Packs req behind its header into out (room for 4096 bytes). */
-static size_t frame_request(const Radio__Request *req, uint8_t *out)
-{
-	size_t n = radio__request__get_packed_size(req);
-
-	if (n + 4 > 4096 || n == 0)
-		abort();
-	radio__request__pack(req, out + 4);
-	out[0] = (uint8_t)(n >> 24);
-	out[1] = (uint8_t)(n >> 16);
-	out[2] = (uint8_t)(n >> 8);
-	out[3] = (uint8_t)n;
-	return n + 4;
-}
-
 enum answer { A_REPLY, A_CLOSED, A_TIMEOUT };
 
 /* Reads one ServerMessage: its Reply's status code (RADIO__STATUS__CODE__OK
@@ -251,7 +236,7 @@ static size_t out_of_range_request(uint64_t *s, uint32_t id, uint8_t *out)
 		req.body_case = RADIO__REQUEST__BODY_SAVE_PRESET, req.save_preset = &sp;
 		break;
 	}
-	return frame_request(&req, out);
+	return su_frame_request(&req, out, 4096);
 }
 
 /* A valid request frame of some kind, for truncation. */
@@ -269,7 +254,7 @@ static size_t some_request(uint64_t *s, uint32_t id, uint8_t *out)
 		sv.has_db = 1, sv.db = -20;
 		req.body_case = RADIO__REQUEST__BODY_SET_VOLUME, req.set_volume = &sv;
 	}
-	return frame_request(&req, out);
+	return su_frame_request(&req, out, 4096);
 }
 
 static bool bystander_ok(int fd, uint32_t id)
@@ -284,7 +269,7 @@ static bool bystander_ok(int fd, uint32_t id)
 	req.id = id;
 	req.body_case = RADIO__REQUEST__BODY_GET_INFO;
 	req.get_info = &gi;
-	if (su_send_all(fd, buf, frame_request(&req, buf)))
+	if (su_send_all(fd, buf, su_frame_request(&req, buf, sizeof buf)))
 		return false;
 	return read_reply(fd, &code, &got) == A_REPLY && code == RADIO__STATUS__CODE__OK &&
 	       got == id;

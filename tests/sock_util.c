@@ -3,14 +3,22 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 int su_connect(const char *path)
 {
+	return su_connect_bounded(path, 0);
+}
+
+int su_connect_bounded(const char *path, int timeout_s)
+{
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { timeout_s, 0 };
 	int fd;
 
 	if (strlen(path) >= sizeof sa.sun_path) {
@@ -21,7 +29,8 @@ int su_connect(const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+	if ((timeout_s > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv) < 0) ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
 		int e = errno;
 
 		close(fd);
@@ -29,6 +38,20 @@ int su_connect(const char *path)
 		return -1;
 	}
 	return fd;
+}
+
+size_t su_frame_request(const Radio__Request *req, uint8_t *out, size_t size)
+{
+	size_t n = radio__request__get_packed_size(req);
+
+	if (n == 0 || n + 4 > size)
+		abort();
+	radio__request__pack(req, out + 4);
+	out[0] = (uint8_t)(n >> 24);
+	out[1] = (uint8_t)(n >> 16);
+	out[2] = (uint8_t)(n >> 8);
+	out[3] = (uint8_t)n;
+	return n + 4;
 }
 
 int su_send_all(int fd, const void *buf, size_t len)
