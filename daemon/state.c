@@ -597,27 +597,6 @@ static void set_aside(struct state_dir *d, const char *name, const char *why)
 	}
 }
 
-/* 0 with v filled, -ENOENT when there is no such file, -EBADMSG when it
- * was unusable (then set aside). */
-static int try_file(struct state_dir *d, const struct codec *c, const char *name, void *v)
-{
-	char why[WHY_MAX], *buf;
-	const char *payload = NULL;
-	size_t len = 0, plen = 0;
-	int r = read_file(d, name, &buf, &len, why, sizeof why);
-
-	if (r == -ENOENT)
-		return -ENOENT;
-	if (r == 0)
-		r = unwrap(c->kind, buf, len, &payload, &plen, why, sizeof why);
-	if (r == 0)
-		r = decode(c, payload, plen, v, why, sizeof why);
-	free(buf);
-	if (r == 0)
-		return 0;
-	set_aside(d, name, why);
-	return -EBADMSG;
-}
 
 int state_read_file(struct state_dir *d, const char *name, const char *kind, char **payload,
 		    size_t *len)
@@ -650,6 +629,24 @@ int state_read_file(struct state_dir *d, const char *name, const char *kind, cha
 void state_set_aside(struct state_dir *d, const char *name, const char *why)
 {
 	set_aside(d, name, why);
+}
+
+/* 0 with v filled, -ENOENT when there is no such file, -EBADMSG when it
+ * was unusable (then set aside). */
+static int try_file(struct state_dir *d, const struct codec *c, const char *name, void *v)
+{
+	char why[WHY_MAX], *payload;
+	size_t plen;
+	int r = state_read_file(d, name, c->kind, &payload, &plen);
+
+	if (r < 0)
+		return r;
+	r = decode(c, payload, plen, v, why, sizeof why);
+	free(payload);
+	if (r == 0)
+		return 0;
+	set_aside(d, name, why);
+	return -EBADMSG;
 }
 
 static enum state_source load(struct state_dir *d, const struct codec *c, void *out)
