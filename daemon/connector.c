@@ -82,7 +82,18 @@ static int spawn(struct connector *c)
 	c->at.wake_fd = c->pipe[1];
 	clock_gettime(CLOCK_MONOTONIC, &c->started);
 	c->warned = false;
-	r = pthread_create(&c->thread, NULL, attempt_thread, &c->at);
+	/* A small stack: radiod locks its memory (mlockall), so the default
+	 * 8 MiB would all be resident, and glibc keeps a joined thread's
+	 * stack for the next thread. */
+	pthread_attr_t attr;
+
+	r = pthread_attr_init(&attr);
+	if (r == 0) {
+		r = pthread_attr_setstacksize(&attr, CONNECTOR_STACK_BYTES);
+		if (r == 0)
+			r = pthread_create(&c->thread, &attr, attempt_thread, &c->at);
+		pthread_attr_destroy(&attr);
+	}
 	if (r != 0)
 		return -r;
 	c->busy = true;

@@ -37,6 +37,9 @@
 #include "daemon/log.h"
 
 #define CONNECTOR_SLOW_S 5
+/* The helper thread's stack: libjack's client setup and FFTW's planner
+ * use some tens of KiB of it. */
+#define CONNECTOR_STACK_BYTES (512 * 1024)
 /* An attempt going on this long is stuck, in the server or in libjack
  * itself: radiod will not get out of it alone (daemon/service.h). */
 #define CONNECTOR_STUCK_S 10
