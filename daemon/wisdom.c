@@ -4,7 +4,6 @@
 #include "daemon/wisdom.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,23 +16,6 @@ struct wisdom {
 	const struct log *log;
 	char *known;	/* what FFTW exported when last loaded or saved; NULL = nothing */
 };
-
-/* Whether FFTW could plan the spectrum's transform from wisdom alone. */
-static bool covers_spectrum(void)
-{
-	float *in = fftwf_alloc_real(SPECTRUM_SIZE);
-	fftwf_complex *out = fftwf_alloc_complex(SPECTRUM_SIZE / 2 + 1);
-	fftwf_plan plan = NULL;
-
-	if (in && out)
-		plan = fftwf_plan_dft_r2c_1d(SPECTRUM_SIZE, in, out,
-					     FFTW_MEASURE | FFTW_WISDOM_ONLY);
-	if (plan)
-		fftwf_destroy_plan(plan);
-	fftwf_free(in);
-	fftwf_free(out);
-	return plan != NULL;
-}
 
 struct wisdom *wisdom_load(struct state_dir *d, const struct log *lg)
 {
@@ -65,7 +47,7 @@ struct wisdom *wisdom_load(struct state_dir *d, const struct log *lg)
 	free(text);
 	w->known = fftwf_export_wisdom_to_string();
 	log_info(lg, "fftw wisdom: loaded %s/%s: %s", state_dir_path(d), WISDOM_FILE,
-		 covers_spectrum() ? "the spectrum's transform is planned from it" :
+		 spectrum_plan_known() ? "the spectrum's transform is planned from it" :
 		 "it lacks the spectrum's transform, which is measured at the first join");
 	return w;
 }

@@ -168,19 +168,31 @@ static void publish(struct spectrum *s)
 	tribuf_publish(s->out);
 }
 
-int spectrum_plan_ahead(void)
+/* Plans the r2c transform with flags on scratch arrays and drops the plan:
+ * what stays is FFTW's wisdom.  Whether a plan could be made. */
+static bool probe_plan(unsigned flags)
 {
 	float *in = fftwf_alloc_real(SPECTRUM_SIZE);
 	fftwf_complex *out = fftwf_alloc_complex(N_BINS);
 	fftwf_plan plan = NULL;
 
 	if (in && out)
-		plan = fftwf_plan_dft_r2c_1d(SPECTRUM_SIZE, in, out, FFTW_MEASURE);
+		plan = fftwf_plan_dft_r2c_1d(SPECTRUM_SIZE, in, out, flags);
 	if (plan)
 		fftwf_destroy_plan(plan);
 	fftwf_free(in);
 	fftwf_free(out);
-	return plan ? 0 : -ENOMEM;
+	return plan != NULL;
+}
+
+int spectrum_plan_ahead(void)
+{
+	return probe_plan(FFTW_MEASURE) ? 0 : -ENOMEM;
+}
+
+bool spectrum_plan_known(void)
+{
+	return probe_plan(FFTW_MEASURE | FFTW_WISDOM_ONLY);
 }
 
 struct spectrum *spectrum_create(uint32_t n_channels, double rate,

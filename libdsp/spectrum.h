@@ -130,6 +130,11 @@ void spectrum_destroy(struct spectrum *s);
  */
 int spectrum_plan_ahead(void);
 
+/* Whether FFTW's wisdom in this process already holds that transform, so
+ * that a create with measure_fft plans it without measuring.  A planner
+ * call. */
+bool spectrum_plan_known(void);
+
 /* Pushes in[0 .. n_channels - 1], n_frames each (any n_frames, 0 included),
  * and transforms and publishes when due. */
 void spectrum_process(struct spectrum *s, const float *const *in, uint32_t n_frames) DSP_RT;
